@@ -1,0 +1,29 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make book   - create .venv, install the pinned requirements, build the book
+#   make test   - the same set-up, then every test (unit, notebooks, build, browser)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test setup clean browser-deps
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+book: $(STAMP)
+	rm -rf _build
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	@echo "Open _build/html/index.html in a browser (works offline)."
+
+test: $(STAMP)
+	bash scripts/run_tests.sh
+
+clean:
+	rm -rf _build .venv .hypothesis
