@@ -40,17 +40,18 @@ def softmax_cross_entropy(theta, y, mask=None):
     else:
         count = N * T
     ### BEGIN SOLUTION
-    shifted = theta - theta.max(axis=-1, keepdims=True)
-    log_norm = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    log_probs = shifted - log_norm  # (N, T, V)
-    picked = np.take_along_axis(log_probs, y[..., None], axis=-1)[..., 0]  # (N, T)
+    shifted = theta - theta.max(axis=-1, keepdims=True)  # exact for huge logits
+    exp_shifted = np.exp(shifted)
+    norm = exp_shifted.sum(axis=-1, keepdims=True)
+    # log p(y) = shifted[y] - log(sum exp(shifted))
+    log_p_target = (np.take_along_axis(shifted, y[..., None], axis=-1) - np.log(norm))[..., 0]
     if mask is not None:
-        picked = np.where(mask, picked, 0)
-    loss = float(-picked.sum(dtype=np.float64) / count)
+        log_p_target = np.where(mask, log_p_target, 0)
+    loss = float(-log_p_target.sum(dtype=np.float64) / count)
 
-    dtheta = np.exp(log_probs)
-    np.put_along_axis(dtheta, y[..., None],
-                      np.take_along_axis(dtheta, y[..., None], axis=-1) - 1, axis=-1)
+    dtheta = exp_shifted / norm  # softmax probabilities p
+    rows = dtheta.reshape(-1, V)
+    rows[np.arange(rows.shape[0]), y.reshape(-1)] -= 1  # p - onehot(y)
     if mask is not None:
         dtheta *= mask[..., None]
     dtheta /= count

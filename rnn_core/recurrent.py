@@ -22,7 +22,7 @@ from .validation import Dims, check_activation, check_floats
 class RNNCache(NamedTuple):
     """What :func:`rnn_backward` needs from :func:`rnn_forward`."""
 
-    x: np.ndarray  # (N, T, d) the inputs, batch-major as given
+    x_tm: np.ndarray  # (T, N, d) the inputs, time-major copy
     hs: np.ndarray  # (T+1, N, Dh) time-major states, hs[0] = h0, hs[t] = h_t
     Wh: np.ndarray  # (Dh, Dh)
     We: np.ndarray  # (Dh, d)
@@ -63,15 +63,17 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     Dh = Wh.shape[0]
     ### BEGIN SOLUTION
     # Input projection for all T steps at once, laid out time-major.
-    x_proj = (x.transpose(1, 0, 2).reshape(T * N, d) @ We.T + b1).reshape(T, N, Dh)
+    x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))
+    x_proj = (x_tm.reshape(T * N, d) @ We.T + b1).reshape(T, N, Dh)
     Wh_T = np.ascontiguousarray(Wh.T)  # contiguous once, reused at every step
     hs = np.empty((T + 1, N, Dh), dtype=x.dtype)
     hs[0] = h0
     for t in range(T):
-        hs[t + 1] = activate(hs[t] @ Wh_T + x_proj[t], activation)
+        x_proj[t] += hs[t] @ Wh_T  # x_proj[t] becomes the pre-activation a_t
+        hs[t + 1] = activate(x_proj[t], activation)
     h = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))
     ### END SOLUTION
-    return h, RNNCache(x, hs, Wh, We, activation)
+    return h, RNNCache(x_tm, hs, Wh, We, activation)
 
 
 def backprop_recurrence(dh, cache, keep_total=False):
@@ -94,16 +96,16 @@ def backprop_recurrence(dh, cache, keep_total=False):
     """
     T = cache.hs.shape[0] - 1
     ### BEGIN SOLUTION
-    dact = activation_derivative(cache.hs[1:], cache.activation)  # (T, N, Dh)
     dh_tm = dh.transpose(1, 0, 2)  # a time-major view; dh itself is never written
-    da = np.empty_like(dact)
-    total = np.empty_like(dact) if keep_total else None
-    carried = np.zeros_like(dact[0])  # gradient arriving at h_T from step T+1: none
+    da = np.empty_like(cache.hs[1:])  # (T, N, Dh)
+    total = np.empty_like(da) if keep_total else None
+    carried = np.zeros_like(da[0])  # gradient arriving at h_T from step T+1: none
     for t in range(T - 1, -1, -1):
         g = dh_tm[t] + carried
         if keep_total:
             total[t] = g
-        da[t] = g * dact[t]
+        # Per step, so the elementwise work stays in cache.
+        np.multiply(g, activation_derivative(cache.hs[t + 1], cache.activation), out=da[t])
         carried = da[t] @ cache.Wh
     dh0 = carried
     ### END SOLUTION
@@ -140,13 +142,13 @@ def rnn_backward(dh, cache):
             f"shape {dh.shape}"
         )
     T = T1 - 1
-    d = cache.x.shape[2]
+    d = cache.x_tm.shape[2]
     ### BEGIN SOLUTION
     da, dh0 = backprop_recurrence(dh, cache)
     da_flat = da.reshape(T * N, Dh)
     # Shared weights: one matmul sums the contributions of all T steps.
     dWh = da_flat.T @ cache.hs[:-1].reshape(T * N, Dh)
-    dWe = da_flat.T @ cache.x.transpose(1, 0, 2).reshape(T * N, d)
+    dWe = da_flat.T @ cache.x_tm.reshape(T * N, d)
     db1 = da_flat.sum(axis=0)
     dx = np.ascontiguousarray((da_flat @ cache.We).reshape(T, N, d).transpose(1, 0, 2))
     ### END SOLUTION

@@ -24,37 +24,36 @@ class Dims:
 
     def __init__(self, **known: int) -> None:
         self.sizes: dict[str, int] = dict(known)
+        self.source: dict[str, str] = {k: "the forward pass" for k in known}
 
     def describe(self, spec: Sequence[str | int]) -> str:
         """``(N, Dh) = (?, 4)``: the letters and what is known of their sizes."""
-        letters = ", ".join(str(s) for s in spec)
-        if len(spec) == 1:
-            letters += ","
-        sizes = []
-        for s in spec:
-            if isinstance(s, int):
-                sizes.append(str(s))
-            else:
-                sizes.append(str(self.sizes[s]) if s in self.sizes else "?")
-        sized = ", ".join(sizes) + ("," if len(spec) == 1 else "")
-        return f"({letters}) = ({sized})"
+        comma = "," if len(spec) == 1 else ""
+        letters = ", ".join(str(s) for s in spec) + comma
+        sizes = [str(s) if isinstance(s, int) else str(self.sizes.get(s, "?")) for s in spec]
+        return f"({letters}) = ({', '.join(sizes)}{comma})"
 
     def match(self, name: str, shape: tuple[int, ...], spec: Sequence[str | int]) -> None:
-        """Check ``shape`` against ``spec`` and bind any new letters."""
-        ok = len(shape) == len(spec)
-        if ok:
+        """Check ``shape`` against ``spec`` and bind any new letters to ``name``'s sizes."""
+        before = dict(self.sizes)
+        conflict = None
+        if len(shape) == len(spec):
             for size, s in zip(shape, spec):
                 expected = s if isinstance(s, int) else self.sizes.get(s)
-                if expected is not None and size != expected:
-                    ok = False
+                if expected is None:
+                    self.sizes[s] = size
+                    self.source[s] = name
+                elif size != expected:
+                    conflict = s
                     break
-        if not ok:
+        if len(shape) != len(spec) or conflict is not None:
+            self.sizes = before
+            hint = ""
+            if isinstance(conflict, str) and self.source.get(conflict, name) != name:
+                hint = f" ({conflict} = {before[conflict]} from {self.source[conflict]})"
             raise ValueError(
-                f"{name}: expected shape {self.describe(spec)}, got {tuple(shape)}"
+                f"{name}: expected shape {self.describe(spec)}, got {tuple(shape)}{hint}"
             )
-        for size, s in zip(shape, spec):
-            if isinstance(s, str):
-                self.sizes.setdefault(s, size)
 
 
 def check_activation(activation: str) -> str:
@@ -80,7 +79,9 @@ def as_float_array(
     already has; ``dtype_source`` names the argument it came from.
     """
     if not isinstance(value, np.ndarray):
-        if isinstance(value, (list, tuple, float, int, np.floating, np.integer)):
+        if isinstance(value, np.floating):
+            value = np.asarray(value)  # a numpy scalar keeps its dtype
+        elif isinstance(value, (list, tuple, float, int)) and not isinstance(value, bool):
             value = np.asarray(value, dtype=np.float64)
         else:
             raise ValueError(
@@ -98,7 +99,9 @@ def as_float_array(
         )
     if spec is not None:
         (dims if dims is not None else Dims()).match(name, value.shape, spec)
-    if not np.all(np.isfinite(value)):
+    # Fast path: a finite sum means every entry is finite (an overflowing sum
+    # of finite entries falls through to the exact check).
+    if not np.isfinite(value.sum()) and not np.all(np.isfinite(value)):
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(
             f"{name}: expected finite values, got {bad} NaN or inf entries "
