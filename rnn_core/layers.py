@@ -32,13 +32,14 @@ def affine_forward(h, U, b2):
     cache : AffineCache for :func:`affine_backward`.
     """
     dims = Dims()
-    U, b2, h = check_floats(
-        dims, U=(U, ("Dh", "V")), b2=(b2, ("V",)), h=(h, ("N", "T", "Dh"))
+    h, U, b2 = check_floats(
+        dims, h=(h, ("N", "T", "Dh")), U=(U, ("Dh", "V")), b2=(b2, ("V",))
     )
     N, T, Dh = h.shape
     V = U.shape[1]
     ### BEGIN SOLUTION
-    theta = (h.reshape(N * T, Dh) @ U + b2).reshape(N, T, V)
+    theta = (h.reshape(N * T, Dh) @ U).reshape(N, T, V)
+    theta += b2
     ### END SOLUTION
     return theta, AffineCache(h, U)
 

@@ -41,15 +41,16 @@ def softmax_cross_entropy(theta, y, mask=None):
         count = N * T
     ### BEGIN SOLUTION
     shifted = theta - theta.max(axis=-1, keepdims=True)  # exact for huge logits
-    exp_shifted = np.exp(shifted)
-    norm = exp_shifted.sum(axis=-1, keepdims=True)
-    # log p(y) = shifted[y] - log(sum exp(shifted))
-    log_p_target = (np.take_along_axis(shifted, y[..., None], axis=-1) - np.log(norm))[..., 0]
+    target = np.take_along_axis(shifted, y[..., None], axis=-1)[..., 0]  # (N, T)
+    probs = np.exp(shifted, out=shifted)  # reuses the buffer: one large array in all
+    norm = probs.sum(axis=-1, keepdims=True)
+    log_p_target = target - np.log(norm[..., 0])  # log softmax(theta)[y]
     if mask is not None:
         log_p_target = np.where(mask, log_p_target, 0)
     loss = float(-log_p_target.sum(dtype=np.float64) / count)
 
-    dtheta = exp_shifted / norm  # softmax probabilities p
+    dtheta = probs
+    dtheta /= norm  # softmax probabilities p
     rows = dtheta.reshape(-1, V)
     rows[np.arange(rows.shape[0]), y.reshape(-1)] -= 1  # p - onehot(y)
     if mask is not None:

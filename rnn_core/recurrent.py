@@ -2,8 +2,9 @@
 
 Only the recurrence ``h_prev @ Wh.T`` stays inside the time loop. The input
 projection of all T steps is one matmul before the loop, and the weight
-gradients are one matmul over all steps after it. Internally the arrays are
-time-major, so that each step reads and writes contiguous (N, Dh) blocks.
+gradients are one matmul over all steps after it. Large arrays are allocated
+once and filled in place: on a machine where fresh memory costs page faults,
+a needless (N, T, Dh) temporary costs as much as a matmul.
 
 The parameter layout is PyTorch's ``nn.RNN``: ``We`` is ``weight_ih_l0``,
 ``Wh`` is ``weight_hh_l0``, ``b1`` is ``bias_ih_l0 + bias_hh_l0``.
@@ -22,8 +23,9 @@ from .validation import Dims, check_activation, check_floats
 class RNNCache(NamedTuple):
     """What :func:`rnn_backward` needs from :func:`rnn_forward`."""
 
-    x_tm: np.ndarray  # (T, N, d) the inputs, time-major copy
-    hs: np.ndarray  # (T+1, N, Dh) time-major states, hs[0] = h0, hs[t] = h_t
+    x: np.ndarray  # (N, T, d) the inputs
+    h0: np.ndarray  # (N, Dh) the initial state
+    h: np.ndarray  # (N, T, Dh) the hidden states h_1 .. h_T
     Wh: np.ndarray  # (Dh, Dh)
     We: np.ndarray  # (Dh, d)
     activation: str
@@ -47,6 +49,7 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     Returns
     -------
     h : (N, T, Dh) hidden states; ``h[:, t]`` is the state after reading ``x[:, t]``.
+        It is read-only, because the cache holds the same numbers for the backward pass.
     cache : RNNCache for :func:`rnn_backward`.
     """
     check_activation(activation)
@@ -62,18 +65,20 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     N, T, d = x.shape
     Dh = Wh.shape[0]
     ### BEGIN SOLUTION
-    # Input projection for all T steps at once, laid out time-major.
-    x_tm = np.ascontiguousarray(x.transpose(1, 0, 2))
-    x_proj = (x_tm.reshape(T * N, d) @ We.T + b1).reshape(T, N, Dh)
-    Wh_T = np.ascontiguousarray(Wh.T)  # contiguous once, reused at every step
-    hs = np.empty((T + 1, N, Dh), dtype=x.dtype)
-    hs[0] = h0
+    # The input projection of all T steps in one matmul, before the loop.
+    a = (x.reshape(N * T, d) @ We.T).reshape(N, T, Dh)
+    a += b1
+    Wh_T = np.ascontiguousarray(Wh.T)  # made contiguous once, used at every step
+    h = np.empty_like(a)
+    h_prev = h0
     for t in range(T):
-        x_proj[t] += hs[t] @ Wh_T  # x_proj[t] becomes the pre-activation a_t
-        hs[t + 1] = activate(x_proj[t], activation)
-    h = np.ascontiguousarray(hs[1:].transpose(1, 0, 2))
+        a[:, t] += h_prev @ Wh_T  # only the recurrence stays in the loop
+        h[:, t] = activate(a[:, t], activation)
+        h_prev = h[:, t]
     ### END SOLUTION
-    return h, RNNCache(x_tm, hs, Wh, We, activation)
+    h_out = h.view()
+    h_out.flags.writeable = False
+    return h_out, RNNCache(x, h0, h, Wh, We, activation)
 
 
 def backprop_recurrence(dh, cache, keep_total=False):
@@ -90,27 +95,25 @@ def backprop_recurrence(dh, cache, keep_total=False):
 
     Returns
     -------
-    da : (T, N, Dh) gradients at the pre-activations, time-major.
+    da : (N, T, Dh) gradients at the pre-activations a_t.
     dh0 : (N, Dh) gradient at the initial state.
     total : (N, T, Dh) dL/dh_t, only when ``keep_total``.
     """
-    T = cache.hs.shape[0] - 1
+    T = cache.h.shape[1]
     ### BEGIN SOLUTION
-    dh_tm = dh.transpose(1, 0, 2)  # a time-major view; dh itself is never written
-    da = np.empty_like(cache.hs[1:])  # (T, N, Dh)
+    da = np.empty_like(cache.h)
     total = np.empty_like(da) if keep_total else None
-    carried = np.zeros_like(da[0])  # gradient arriving at h_T from step T+1: none
+    carried = np.zeros_like(cache.h0)  # nothing arrives at h_T from a step T+1
     for t in range(T - 1, -1, -1):
-        g = dh_tm[t] + carried
+        g = dh[:, t] + carried  # from the layer above + carried back from t+1
         if keep_total:
-            total[t] = g
-        # Per step, so the elementwise work stays in cache.
-        np.multiply(g, activation_derivative(cache.hs[t + 1], cache.activation), out=da[t])
-        carried = da[t] @ cache.Wh
+            total[:, t] = g
+        da[:, t] = g * activation_derivative(cache.h[:, t], cache.activation)
+        carried = da[:, t] @ cache.Wh
     dh0 = carried
     ### END SOLUTION
     if keep_total:
-        return da, dh0, np.ascontiguousarray(total.transpose(1, 0, 2))
+        return da, dh0, total
     return da, dh0
 
 
@@ -134,22 +137,28 @@ def rnn_backward(dh, cache):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
-    T1, N, Dh = cache.hs.shape
-    (dh,) = check_floats(Dims(N=N, T=T1 - 1, Dh=Dh), dh=(dh, ("N", "T", "Dh")))
-    if dh.dtype != cache.hs.dtype:
+    N, T, Dh = cache.h.shape
+    (dh,) = check_floats(Dims(N=N, T=T, Dh=Dh), dh=(dh, ("N", "T", "Dh")))
+    if dh.dtype != cache.h.dtype:
         raise ValueError(
-            f"dh: dtype {dh.dtype} does not match the forward pass ({cache.hs.dtype}); "
+            f"dh: dtype {dh.dtype} does not match the forward pass ({cache.h.dtype}); "
             f"shape {dh.shape}"
         )
-    T = T1 - 1
-    d = cache.x_tm.shape[2]
+    d = cache.x.shape[2]
     ### BEGIN SOLUTION
     da, dh0 = backprop_recurrence(dh, cache)
-    da_flat = da.reshape(T * N, Dh)
-    # Shared weights: one matmul sums the contributions of all T steps.
-    dWh = da_flat.T @ cache.hs[:-1].reshape(T * N, Dh)
-    dWe = da_flat.T @ cache.x_tm.reshape(T * N, d)
+    da_flat = da.reshape(N * T, Dh)
+    # Shared weights: one matmul over all N*T rows sums the contributions of every step.
+    dWe = da_flat.T @ cache.x.reshape(N * T, d)
     db1 = da_flat.sum(axis=0)
-    dx = np.ascontiguousarray((da_flat @ cache.We).reshape(T, N, d).transpose(1, 0, 2))
+    dx = (da_flat @ cache.We).reshape(N, T, d)
+    # dWh = sum over n, t of outer(da[n, t], h[n, t-1]), with h[n, -1] = h0[n].
+    # In the flat layout h[n, t-1] is the row just above da's row (n, t), so one
+    # matmul of row-shifted views covers all pairs; it also pairs da[n, 0] with
+    # h[n-1, T-1] (the previous sequence), which the last two terms swap for h0.
+    h_flat = cache.h.reshape(N * T, Dh)
+    dWh = da_flat[1:].T @ h_flat[:-1]
+    dWh -= da[1:, 0].T @ cache.h[:-1, T - 1]
+    dWh += da[:, 0].T @ cache.h0
     ### END SOLUTION
     return dx, dh0, dWh, dWe, db1

@@ -1,0 +1,83 @@
+"""Break a gradient in a copy of rnn_core by hand, and the gradient tests must fail.
+
+Each mutation is a one-line edit of the kind a person makes when deriving a
+backward pass: a dropped term, a transpose, a flipped sign, a wrong local
+derivative. The copy is tested in a subprocess, with the copy first on the path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (file, original text, broken text): each original must occur exactly once.
+MUTATIONS = {
+    "step: transposed dWh": ("cells.py", "dWh = da.T @ cache.h_prev", "dWh = cache.h_prev.T @ da"),
+    "step: db1 sign": ("cells.py", "db1 = da.sum(axis=0)", "db1 = -da.sum(axis=0)"),
+    "step: no activation derivative": (
+        "cells.py", "da = dh_next * activation_derivative(cache.h_next, cache.activation)",
+        "da = dh_next * 1.0"),
+    "step: dh_prev uses Wh.T": ("cells.py", "dh_prev = da @ cache.Wh", "dh_prev = da @ cache.Wh.T"),
+    "bptt: gradient from t+1 forgotten": ("recurrent.py", "g = dh[:, t] + carried", "g = dh[:, t] + 0 * carried"),
+    "bptt: carried through Wh.T": ("recurrent.py", "carried = da[:, t] @ cache.Wh", "carried = da[:, t] @ cache.Wh.T"),
+    "bptt: dWh paired with h_t": ("recurrent.py", "dWh = da_flat[1:].T @ h_flat[:-1]", "dWh = da_flat[1:].T @ h_flat[1:]"),
+    "bptt: dWh without h0": ("recurrent.py", "dWh += da[:, 0].T @ cache.h0", "dWh += 0 * cache.h0[0, 0]"),
+    "bptt: dWh wrap-around kept": ("recurrent.py", "dWh -= da[1:, 0].T @ cache.h[:-1, T - 1]", "pass"),
+    "bptt: db1 sign": ("recurrent.py", "db1 = da_flat.sum(axis=0)", "db1 = -da_flat.sum(axis=0)"),
+    "bptt: dx sign": ("recurrent.py", "dx = (da_flat @ cache.We)", "dx = (-da_flat @ cache.We)"),
+    "affine: dU sign": ("layers.py", "dU = cache.h.reshape(N * T, Dh).T @ dtheta_flat",
+                        "dU = -cache.h.reshape(N * T, Dh).T @ dtheta_flat"),
+    "affine: dh scaled": ("layers.py", "dh = (dtheta_flat @ cache.U.T).reshape(N, T, Dh)",
+                          "dh = (0.5 * dtheta_flat @ cache.U.T).reshape(N, T, Dh)"),
+    "embedding: repeats overwrite": ("layers.py", "np.add.at(dE, cache.ids.reshape(-1), dx.reshape(N * T, d))",
+                                     "dE[cache.ids.reshape(-1)] = dx.reshape(N * T, d)"),
+    "loss: onehot not subtracted": ("losses.py", "rows[np.arange(rows.shape[0]), y.reshape(-1)] -= 1",
+                                    "rows[np.arange(rows.shape[0]), y.reshape(-1)] -= 0"),
+    "loss: not divided by count": ("losses.py", "    dtheta /= count\n", "    dtheta /= 1\n"),
+    "tanh derivative": ("activations.py", "return 1 - h * h", "return 1 - h"),
+    "sigmoid derivative": ("activations.py", "return h * (1 - h)", "return 1 - h"),
+}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    base = tmp_path_factory.mktemp("mutants")
+    shutil.copytree(ROOT / "rnn_core", base / "rnn_core", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tests", base / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    return base
+
+
+def run_gradient_tests(where: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(where), PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "tests/test_gradients.py", "tests/test_fixed_values.py"],
+        cwd=where, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_unmutated_copy_passes(pristine):
+    result = run_gradient_tests(pristine)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+def test_mutation_is_caught(name, pristine, tmp_path):
+    filename, original, broken = MUTATIONS[name]
+    shutil.copytree(pristine / "rnn_core", tmp_path / "rnn_core")
+    shutil.copytree(pristine / "tests", tmp_path / "tests")
+    target = tmp_path / "rnn_core" / filename
+    source = target.read_text()
+    assert source.count(original) == 1, f"{name}: the text to break is not in {filename} once"
+    target.write_text(source.replace(original, broken))
+    result = run_gradient_tests(tmp_path)
+    assert result.returncode == 1, f"{name} was not caught:\n{result.stdout[-2000:]}"
+    # The copy really was the one imported: the failure comes from a test, not an import error.
+    assert "failed" in result.stdout and "error" not in result.stdout.splitlines()[-1], result.stdout[-2000:]
