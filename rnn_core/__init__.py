@@ -8,7 +8,15 @@ PyTorch's ``nn.RNN``: ``We`` is ``weight_ih_l0`` (Dh, d), ``Wh`` is
 
 from .activations import log_softmax, sigmoid, softmax
 from .cells import StepCache, rnn_step_backward, rnn_step_forward
+from .clipping import clip_gradients, global_norm
 from .gradcheck import numerical_gradient, rel_error
+from .gradient_flow import (
+    hidden_gradient_norms,
+    hidden_gradients,
+    jacobian_bound,
+    jacobian_norms,
+    step_jacobians,
+)
 from .layers import (
     AffineCache,
     EmbeddingCache,
@@ -19,8 +27,49 @@ from .layers import (
 )
 from .losses import softmax_cross_entropy
 from .recurrent import RNNCache, backprop_recurrence, rnn_backward, rnn_forward
+from .truncated import truncated_rnn_backward
+
+from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from .data import StreamBatcher, Vocab, load_pydoc_corpus, load_text, split_ids
+from .model import CharRNN, init_char_rnn
+from .ngram import NGram, baseline_table, uniform_bpc
+from .optim import SGD, Adagrad, Adam, linear_decay
+from .sampling import apply_temperature, sample_ids, sample_text
+from .training import TrainConfig, TrainingDivergedError, TrainState, train
 
 __all__ = [
+    "Adagrad",
+    "Adam",
+    "CharRNN",
+    "CheckpointError",
+    "NGram",
+    "SGD",
+    "StreamBatcher",
+    "TrainConfig",
+    "TrainState",
+    "TrainingDivergedError",
+    "Vocab",
+    "apply_temperature",
+    "baseline_table",
+    "init_char_rnn",
+    "linear_decay",
+    "load_checkpoint",
+    "load_pydoc_corpus",
+    "load_text",
+    "sample_ids",
+    "sample_text",
+    "save_checkpoint",
+    "split_ids",
+    "train",
+    "uniform_bpc",
+    "clip_gradients",
+    "global_norm",
+    "hidden_gradient_norms",
+    "hidden_gradients",
+    "jacobian_bound",
+    "jacobian_norms",
+    "step_jacobians",
+    "truncated_rnn_backward",
     "AffineCache",
     "EmbeddingCache",
     "RNNCache",

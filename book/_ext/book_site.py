@@ -1,0 +1,86 @@
+"""Sphinx extension for this book (loaded by _config.yml's ``local_extensions``).
+
+1. Links by short public name. 
+book/api.md documents every object once, under the module that defines it
+(``rnn_core.recurrent.rnn_forward``). The package re-exports the main API, so a
+chapter naturally writes ``{py:func}`rnn_core.rnn_forward```. This handler of
+Sphinx's ``missing-reference`` event imports the name, finds where the object is
+defined and resolves the link to that documented target. A name that is not
+importable stays unresolved, and ``-n`` reports it as usual.
+
+2. No "Alias for field number 0" entries: the fields of the ``NamedTuple``
+caches are listed in the class signature already.
+
+3. Each script once per page. sphinx-thebe registers its inline configuration
+script twice under Jupyter Book 1, and the second copy throws "Identifier
+'THEBE_JS_URL' has already been declared" in every reader's console.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+
+def _canonical(target: str) -> str | None:
+    parts = target.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return None
+        module = getattr(obj, "__module__", None)
+        qualname = getattr(obj, "__qualname__", None)
+        if not module or not qualname:
+            return None
+        name = f"{module}.{qualname}"
+        return name if name != target else None
+    return None
+
+
+def resolve_alias(app, env, node, contnode):
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "")
+    if not target.startswith("rnn_core."):
+        return None
+    canonical = _canonical(target)
+    if canonical is None:
+        return None
+    domain = env.get_domain("py")
+    return domain.resolve_xref(env, node.get("refdoc", ""), app.builder, node.get("reftype"),
+                               canonical, node, contnode)
+
+
+def skip_namedtuple_fields(app, what, name, obj, skip, options):
+    doc = getattr(obj, "__doc__", None) or ""
+    if what == "class" and doc.startswith("Alias for field number"):
+        return True
+    return None
+
+
+def dedupe_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        # The same inline script arrives once with filename None and once with "".
+        attributes = getattr(js, "attributes", {}) or {}
+        key = (getattr(js, "filename", str(js)) or "", getattr(js, "priority", None),
+               tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
+def setup(app):
+    app.connect("missing-reference", resolve_alias)
+    app.connect("autodoc-skip-member", skip_namedtuple_fields)
+    app.connect("html-page-context", dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

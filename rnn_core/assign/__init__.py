@@ -1,0 +1,14 @@
+"""Assign chapters: student editions, function-level checks and a grader.
+
+    python -m rnn_core.assign student CHAPTER --out DIR
+    python -m rnn_core.assign grade CHAPTER DIR [DIR ...]
+    python -m rnn_core.assign list
+
+CHAPTER is a number or a notebook file name. Chapters plug in through one
+table, :data:`rnn_core.assign.table.CHAPTERS`. nbgrader is optional
+(``requirements-instructor.txt``) and only imported when an edition is built.
+"""
+
+from .table import CHAPTERS, Chapter, resolve_chapter
+
+__all__ = ["CHAPTERS", "Chapter", "resolve_chapter"]

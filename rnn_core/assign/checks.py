@@ -1,0 +1,500 @@
+"""Function-level checks used by the student editions and the grader.
+
+Two kinds per function:
+
+* **gradient**: a backward pass against central differences
+  (:func:`rnn_core.gradcheck.numerical_gradient`) of a forward written here
+  directly from the book's equations, not of the code under test;
+* **fixed**: fixed inputs whose expected outputs were worked out by hand (the
+  arithmetic is in the comments) or in closed form.
+
+This module must stay self-contained (numpy only, no ``rnn_core`` imports): the
+grader loads the *reference* copy of it by file path and hands it the
+*submission's* ``rnn_core`` as ``rnn``, so a student cannot edit the checks
+that grade them.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+GRAD_TOL = 1e-6  # rel_error of analytic vs numerical gradients, float64
+FIXED_TOL = 1e-9
+
+
+# --- the book's equations, written out as plainly as possible -------------------------------
+
+def _act(a, activation):
+    if activation == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-a))
+    if activation == "tanh":
+        return np.tanh(a)
+    return np.maximum(a, 0.0)
+
+
+def _step(x_t, h_prev, Wh, We, b1, activation):
+    return _act(h_prev @ Wh.T + x_t @ We.T + b1, activation)
+
+
+def _unroll(x, h0, Wh, We, b1, activation, add_a=None, add_h=None):
+    """States (N, T, Dh) of the RNN; ``add_a``/``add_h`` (T, N, Dh) perturb a_t / h_t."""
+    h, states = h0, []
+    for t in range(x.shape[1]):
+        a = h @ Wh.T + x[:, t] @ We.T + b1
+        if add_a is not None:
+            a = a + add_a[t]
+        h = _act(a, activation)
+        if add_h is not None:
+            h = h + add_h[t]
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def _xent(theta, y, mask=None):
+    """Mean -log softmax(theta)[y] over counted tokens, via log-sum-exp."""
+    m = theta.max(axis=-1, keepdims=True)
+    lse = (m + np.log(np.exp(theta - m).sum(axis=-1, keepdims=True)))[..., 0]
+    nll = lse - np.take_along_axis(theta, y[..., None], axis=-1)[..., 0]
+    if mask is None:
+        return nll.mean()
+    return (nll * mask).sum() / mask.sum()
+
+
+def _rel(a, b):
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise AssertionError(f"shape {a.shape}, expected {b.shape}")
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
+
+
+def _close(name, got, expected, tol=FIXED_TOL):
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        raise AssertionError(f"{name}: shape {got.shape}, expected {expected.shape}")
+    if not np.allclose(got, expected, rtol=tol, atol=tol):
+        raise AssertionError(f"{name}: got {np.round(got, 4).tolist()}, "
+                             f"expected {np.round(expected, 4).tolist()}")
+
+
+def _grads(names, analytic, numeric):
+    worst = 0.0
+    for name, a, n in zip(names, analytic, numeric):
+        err = _rel(a, n)
+        if not err < GRAD_TOL:
+            raise AssertionError(f"{name}: relative error {err:.1e} (limit {GRAD_TOL:.0e})")
+        worst = max(worst, err)
+    return f"max rel. error {worst:.1e}"
+
+
+def _params(rng, d=3, Dh=5, N=2, T=4, scale=0.6):
+    return dict(
+        x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * scale,
+        Wh=rng.normal(size=(Dh, Dh)) * scale, We=rng.normal(size=(Dh, d)) * scale,
+        b1=rng.normal(size=Dh) * 0.3,
+    )
+
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+# Hand-worked one-step example, N=2, d=3, Dh=2 (Wh not symmetric, so Wh vs Wh.T shows).
+_S_Wh = np.array([[1.0, 2.0], [0.0, -1.0]])
+_S_We = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.0]])
+_S_b1 = np.array([0.5, -1.0])
+_S_h = np.array([[1.0, 0.0], [0.0, 1.0]])
+_S_x = np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])
+# row 0: h@Wh.T = [1, 0],  x@We.T = [0, 0],        + b1 -> a = [1.5, -1]
+# row 1: h@Wh.T = [2, -1], x@We.T = [1+2, 1] = [3, 1], + b1 -> a = [5.5, -1]
+_S_a = np.array([[1.5, -1.0], [5.5, -1.0]])
+
+# The scalar chain h_t = relu(2 h_{t-1} + x_t), x = (1, 1, 1), h0 = 0: h = (1, 3, 7), h_t = 2^t - 1.
+_C = dict(x=np.ones((1, 3, 1)), h0=np.zeros((1, 1)), Wh=np.array([[2.0]]),
+          We=np.array([[1.0]]), b1=np.array([0.0]))
+
+
+# --- chapter 1 -----------------------------------------------------------------------------
+
+def step_forward_fixed(rnn, numgrad):
+    for act, expected in (("relu", np.maximum(_S_a, 0)), ("tanh", np.tanh(_S_a)),
+                          ("sigmoid", 1 / (1 + np.exp(-_S_a)))):
+        h, _ = rnn.rnn_step_forward(_S_x, _S_h, _S_Wh, _S_We, _S_b1, act)
+        _close(f"h_next ({act})", h, expected)
+    return "hand-worked a = [[1.5, -1], [5.5, -1]] for relu, tanh, sigmoid"
+
+
+def step_forward_float32(rnn, numgrad):
+    p = [a.astype(np.float32) for a in (_S_x, _S_h, _S_Wh, _S_We, _S_b1)]
+    before = [a.copy() for a in p]
+    h, _ = rnn.rnn_step_forward(*p, "tanh")
+    if h.dtype != np.float32:
+        raise AssertionError(f"float32 inputs gave {h.dtype}")
+    if not all(np.array_equal(a, b) for a, b in zip(p, before)):
+        raise AssertionError("an input array was modified")
+    _close("h_next (float32)", h, np.tanh(_S_a), tol=1e-6)
+    return "float32 in, float32 out; inputs unchanged"
+
+
+# --- chapter 2 -----------------------------------------------------------------------------
+
+def rnn_forward_chain(rnn, numgrad):
+    # two sequences of h_t = relu(2 h_{t-1} + x_t):
+    #   x = (1, 1, 1), h0 = 0: h = (1, 3, 7);   x = (0, 1, 0), h0 = 1: h = (2, 5, 10)
+    x = np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 0.0]])[..., None]
+    h0 = np.array([[0.0], [1.0]])
+    h, _ = rnn.rnn_forward(x, h0, _C["Wh"], _C["We"], _C["b1"], "relu")
+    _close("h", h, np.array([[1.0, 3.0, 7.0], [2.0, 5.0, 10.0]])[..., None])
+    return "h_t = 2 h_(t-1) + x_t: (1, 3, 7) and (2, 5, 10)"
+
+
+def rnn_forward_steps(rnn, numgrad):
+    p = _params(np.random.default_rng(2))
+    for act in ACTIVATIONS:
+        h, _ = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
+        _close(f"h ({act})", h, _unroll(**p, activation=act))
+    return "equals T steps of the cell equation, N=2 T=4 d=3 Dh=5"
+
+
+# --- chapter 3 -----------------------------------------------------------------------------
+
+def softmax_fixed(rnn, numgrad):
+    ln2, ln3, ln5 = math.log(2), math.log(3), math.log(5)
+    # exp(0), exp(ln 2), exp(ln 5) = 1, 2, 5 -> (1, 2, 5) / 8; a shift by 1000 changes nothing
+    x = np.array([[0.0, ln2, ln5], [1000.0, 1000.0 + ln3, 1000.0 - 1e4]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = rnn.softmax(x)
+    _close("softmax", p, [[1 / 8, 2 / 8, 5 / 8], [1 / 4, 3 / 4, 0.0]])
+    return "softmax(0, ln 2, ln 5) = (1, 2, 5)/8; logits near 1000 without overflow"
+
+
+def embedding_forward_fixed(rnn, numgrad):
+    E = np.array([[0.0, 1.0], [10.0, 11.0], [20.0, 21.0]])
+    x, _ = rnn.embedding_forward(np.array([[2, 0, 2]]), E)
+    _close("x", x, [[[20.0, 21.0], [0.0, 1.0], [20.0, 21.0]]])
+    x[0, 0, 0] = -1.0
+    if E[2, 0] != 20.0:
+        raise AssertionError("x is a view of E: writing to x changed E")
+    return "rows 2, 0, 2 of E, as a copy"
+
+
+def affine_forward_fixed(rnn, numgrad):
+    h = np.array([[[1.0, 2.0], [3.0, 4.0]]])
+    U = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    # theta[t] = (h1, h2, h1 + h2 + 10)
+    theta, _ = rnn.affine_forward(h, U, np.array([0.0, 0.0, 10.0]))
+    _close("theta", theta, [[[1.0, 2.0, 13.0], [3.0, 4.0, 17.0]]])
+    return "theta = (h1, h2, h1 + h2 + 10)"
+
+
+def xent_fixed(rnn, numgrad):
+    loss, d = rnn.softmax_cross_entropy(np.zeros((1, 2, 4)), np.array([[1, 3]]))
+    _close("loss (uniform)", loss, math.log(4))
+    _close("dtheta (uniform)", d, (np.full((1, 2, 4), 0.25) - np.eye(4)[[[1, 3]]]) / 2)
+    # logits (0, ln 2, ln 5): probabilities (1, 2, 5)/8
+    row = [0.0, math.log(2), math.log(5)]
+    theta, y = np.array([[row, row]]), np.array([[2, 0]])
+    loss, _ = rnn.softmax_cross_entropy(theta, y)
+    _close("loss", loss, (math.log(8 / 5) + math.log(8)) / 2)
+    loss, d = rnn.softmax_cross_entropy(theta, y, mask=np.array([[True, False]]))
+    _close("loss (masked)", loss, math.log(8 / 5))
+    _close("dtheta (masked)", d, [[[1 / 8, 2 / 8, 5 / 8 - 1], [0.0, 0.0, 0.0]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        big, _ = rnn.softmax_cross_entropy(np.array([[[1000.0, 0.0]]]), np.array([[1]]))
+    _close("loss (logits 1000, 0)", big, 1000.0)
+    return "ln 4 for uniform logits, ln(8/5) and ln 8, a mask, logits of 1000"
+
+
+def xent_gradient(rnn, numgrad):
+    rng = np.random.default_rng(3)
+    theta, y = rng.normal(size=(2, 3, 5)) * 2, rng.integers(0, 5, size=(2, 3))
+    mask = np.array([[True, True, False], [True, False, True]])
+    _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
+    return _grads(["dtheta"], [d], [numgrad(lambda t: _xent(t, y, mask), theta)])
+
+
+# --- chapter 4 -----------------------------------------------------------------------------
+
+def step_backward_gradient(rnn, numgrad):
+    rng = np.random.default_rng(4)
+    worst = []
+    for act in ACTIVATIONS:
+        p = _params(rng)
+        x, h, Wh, We, b1 = p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"]
+        dh = rng.normal(size=h.shape)
+        _, cache = rnn.rnn_step_forward(x, h, Wh, We, b1, act)
+        got = rnn.rnn_step_backward(dh, cache)
+        num = [numgrad(lambda v: _step(v, h, Wh, We, b1, act), x, dh),
+               numgrad(lambda v: _step(x, v, Wh, We, b1, act), h, dh),
+               numgrad(lambda v: _step(x, h, v, We, b1, act), Wh, dh),
+               numgrad(lambda v: _step(x, h, Wh, v, b1, act), We, dh),
+               numgrad(lambda v: _step(x, h, Wh, We, v, act), b1, dh)]
+        worst.append(_grads([f"{n} ({act})" for n in ("dx_t", "dh_prev", "dWh", "dWe", "db1")],
+                            got, num))
+    return "; ".join(worst[-1:]) + " (sigmoid, tanh, relu)"
+
+
+def step_backward_fixed(rnn, numgrad):
+    # relu at a = [[1.5, -1], [5.5, -1]]: act' = [[1, 0], [1, 0]]; dh_next = [[1, 1], [2, 2]]
+    # da = [[1, 0], [2, 0]]; dx = da @ We, dh_prev = da @ Wh, dWh = da.T @ h, dWe = da.T @ x
+    dh = np.array([[1.0, 1.0], [2.0, 2.0]])
+    keep = dh.copy()
+    _, cache = rnn.rnn_step_forward(_S_x, _S_h, _S_Wh, _S_We, _S_b1, "relu")
+    dx, dhp, dWh, dWe, db1 = rnn.rnn_step_backward(dh, cache)
+    _close("dx_t", dx, [[1.0, 0.0, 2.0], [2.0, 0.0, 4.0]])
+    _close("dh_prev", dhp, [[1.0, 2.0], [2.0, 4.0]])
+    _close("dWh", dWh, [[1.0, 2.0], [0.0, 0.0]])
+    _close("dWe", dWe, [[2.0, 2.0, 2.0], [0.0, 0.0, 0.0]])
+    _close("db1", db1, [3.0, 0.0])
+    if not np.array_equal(dh, keep):
+        raise AssertionError("dh_next was modified")
+    return "hand-worked relu step"
+
+
+def _affine_case():
+    rng = np.random.default_rng(5)
+    return rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5), \
+        rng.normal(size=(2, 3, 5))
+
+
+def affine_backward_gradient(rnn, numgrad):
+    h, U, b2, dt = _affine_case()
+    _, cache = rnn.affine_forward(h, U, b2)
+    got = rnn.affine_backward(dt, cache)
+    num = [numgrad(lambda v: v @ U + b2, h, dt), numgrad(lambda v: h @ v + b2, U, dt),
+           numgrad(lambda v: h @ U + v, b2, dt)]
+    return _grads(["dh", "dU", "db2"], got, num)
+
+
+def affine_backward_fixed(rnn, numgrad):
+    h = np.array([[[1.0, 2.0], [3.0, 4.0]]])
+    U = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    _, cache = rnn.affine_forward(h, U, np.zeros(3))
+    dh, dU, db2 = rnn.affine_backward(np.ones((1, 2, 3)), cache)
+    # all-ones dtheta: dh = row sums of U = (2, 2); dU[i] = sum_t h[t, i] = (4, 6); db2 = T = 2
+    _close("dh", dh, [[[2.0, 2.0], [2.0, 2.0]]])
+    _close("dU", dU, [[4.0, 4.0, 4.0], [6.0, 6.0, 6.0]])
+    _close("db2", db2, [2.0, 2.0, 2.0])
+    return "all-ones upstream gradient"
+
+
+def embedding_backward_fixed(rnn, numgrad):
+    _, cache = rnn.embedding_forward(np.array([[2, 0, 2]]), np.zeros((3, 2)))
+    dE = rnn.embedding_backward(np.array([[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]]), cache)
+    # id 2 appears twice: (1, 2) + (5, 6); id 1 never
+    _close("dE", dE, [[3.0, 4.0], [0.0, 0.0], [6.0, 8.0]])
+    return "a repeated id sums its gradients"
+
+
+def embedding_backward_gradient(rnn, numgrad):
+    rng = np.random.default_rng(6)
+    ids, E, dx = rng.integers(0, 4, size=(3, 5)), rng.normal(size=(4, 3)), rng.normal(size=(3, 5, 3))
+    _, cache = rnn.embedding_forward(ids, E)
+    return _grads(["dE"], [rnn.embedding_backward(dx, cache)], [numgrad(lambda v: v[ids], E, dx)])
+
+
+# --- chapter 5 -----------------------------------------------------------------------------
+
+def recurrence_gradient(rnn, numgrad):
+    rng = np.random.default_rng(7)
+    for act in ACTIVATIONS:
+        p = _params(rng)
+        dh = rng.normal(size=(2, 4, 5))
+        _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
+        da, dh0, total = rnn.backprop_recurrence(dh, cache, keep_total=True)
+        f_a = lambda e: _unroll(**p, activation=act, add_a=e.transpose(1, 0, 2))  # noqa: E731
+        f_h = lambda e: _unroll(**p, activation=act, add_h=e.transpose(1, 0, 2))  # noqa: E731
+        f_0 = lambda v: _unroll(**{**p, "h0": v}, activation=act)  # noqa: E731
+        msg = _grads([f"da ({act})", f"dh0 ({act})", f"total ({act})"], [da, dh0, total],
+                     [numgrad(f_a, np.zeros((2, 4, 5)), dh), numgrad(f_0, p["h0"], dh),
+                      numgrad(f_h, np.zeros((2, 4, 5)), dh)])
+    return msg + " (sigmoid, tanh, relu)"
+
+
+def recurrence_fixed(rnn, numgrad):
+    # chain h_t = 2 h_(t-1) + x_t (relu, all positive: act' = 1), dL/dh_3 = 1 only:
+    # g_3 = 1, g_2 = 2, g_1 = 4, dh0 = 8
+    _, cache = rnn.rnn_forward(**_C, activation="relu")
+    dh = np.array([[[0.0], [0.0], [1.0]]])
+    da, dh0 = rnn.backprop_recurrence(dh, cache)
+    _close("da", da, np.array([4.0, 2.0, 1.0]).reshape(1, 3, 1))
+    _close("dh0", dh0, [[8.0]])
+    return "dh3 = 1 on h_t = 2 h_(t-1) + x_t: da = (4, 2, 1), dh0 = 8"
+
+
+def rnn_backward_gradient(rnn, numgrad):
+    rng = np.random.default_rng(8)
+    for act in ACTIVATIONS:
+        p = _params(rng)
+        dh = rng.normal(size=(2, 4, 5))
+        keep = dh.copy()
+        _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
+        got = rnn.rnn_backward(dh, cache)
+        if not np.array_equal(dh, keep):
+            raise AssertionError("dh was modified")
+        num = [numgrad(lambda v, k=k: _unroll(**{**p, k: v}, activation=act), p[k], dh)
+               for k in ("x", "h0", "Wh", "We", "b1")]
+        msg = _grads([f"{n} ({act})" for n in ("dx", "dh0", "dWh", "dWe", "db1")], got, num)
+    return msg + " (sigmoid, tanh, relu)"
+
+
+def rnn_backward_fixed(rnn, numgrad):
+    # h1 = x1, h2 = w x1 + x2, h3 = w^2 x1 + w x2 + x3 (h0 = 0, w = 2, all positive)
+    _, cache = rnn.rnn_forward(**_C, activation="relu")
+    # L = h3: dx = (w^2, w, 1) = (4, 2, 1); dWh = dh3/dw = 2w + 1 = 5; dWe = db1 = 7; dh0 = w^3
+    dx, dh0, dWh, dWe, db1 = rnn.rnn_backward(np.array([[[0.0], [0.0], [1.0]]]), cache)
+    for name, got, exp in (("dx", dx, [[[4.0], [2.0], [1.0]]]), ("dh0", dh0, [[8.0]]),
+                           ("dWh", dWh, [[5.0]]), ("dWe", dWe, [[7.0]]), ("db1", db1, [7.0])):
+        _close(f"{name} (L = h3)", got, exp)
+    # L = h1 + h2 + h3: dx1 = 1 + w + w^2 = 7, dx2 = 3, dx3 = 1; dWh = 1 + (2w + 1) = 6
+    dx, dh0, dWh, dWe, db1 = rnn.rnn_backward(np.ones((1, 3, 1)), cache)
+    for name, got, exp in (("dx", dx, [[[7.0], [3.0], [1.0]]]), ("dh0", dh0, [[14.0]]),
+                           ("dWh", dWh, [[6.0]]), ("dWe", dWe, [[11.0]]), ("db1", db1, [11.0])):
+        _close(f"{name} (L = h1 + h2 + h3)", got, exp)
+    return "scalar chain in closed form, L = h3 and L = h1 + h2 + h3"
+
+
+# --- chapter 6 -----------------------------------------------------------------------------
+
+def truncated_fixed(rnn, numgrad):
+    # chain h_t = 2 h_(t-1) + x_t, h = (1, 3, 7), L = h1 + h2 + h3.
+    # window 2: windows {1, 2} and {3}; no gradient crosses the cut.
+    #   {3}: da3 = 1;  {1, 2}: da2 = 1, g1 = 1 + 2 = 3, da1 = 3, dh0 = 6
+    #   dx = (3, 1, 1), dWh = da1 h0 + da2 h1 + da3 h2 = 0 + 1 + 3 = 4, dWe = db1 = 5
+    # window 1: every da_t = 1: dx = (1, 1, 1), dWh = 0 + 1 + 3 = 4, dWe = db1 = 3, dh0 = 2
+    dh = np.ones((1, 3, 1))
+    for window, exp in ((2, ([3.0, 1.0, 1.0], 6.0, 4.0, 5.0, 5.0)),
+                        (1, ([1.0, 1.0, 1.0], 2.0, 4.0, 3.0, 3.0)),
+                        (3, ([7.0, 3.0, 1.0], 14.0, 6.0, 11.0, 11.0))):
+        got = rnn.truncated_rnn_backward(**_C, dh=dh, window=window, activation="relu")
+        for name, g, e in zip(("dx", "dh0", "dWh", "dWe", "db1"), got, exp):
+            _close(f"{name} (window {window})", np.ravel(g), np.ravel(e))
+    return "scalar chain with windows 1, 2 and 3 in closed form"
+
+
+def truncated_gradient(rnn, numgrad):
+    rng = np.random.default_rng(9)
+    p = _params(rng)
+    dh = rng.normal(size=(2, 4, 5))
+    got = rnn.truncated_rnn_backward(**p, dh=dh, window=10, activation="tanh")
+    num = [numgrad(lambda v, k=k: _unroll(**{**p, k: v}, activation="tanh"), p[k], dh)
+           for k in ("x", "h0", "Wh", "We", "b1")]
+    return _grads(["dx", "dh0", "dWh", "dWe", "db1"], got, num) + " (window >= T is full BPTT)"
+
+
+def clip_fixed(rnn, numgrad):
+    grads = {"a": np.array([3.0]), "b": np.array([[4.0, 0.0]])}
+    clipped, norm = rnn.clip_gradients(grads, 1.0)
+    _close("norm", norm, 5.0)  # sqrt(9 + 16)
+    _close("a", clipped["a"], [0.6])
+    _close("b", clipped["b"], [[0.8, 0.0]])
+    clipped, _ = rnn.clip_gradients(grads, 10.0)
+    _close("a (under the threshold)", clipped["a"], [3.0])
+    clipped, _ = rnn.clip_gradients(grads, 1.0, mode="value")
+    _close("b (value)", clipped["b"], [[1.0, 0.0]])
+    return "(3, 4) has norm 5 and becomes (0.6, 0.8)"
+
+
+# --- chapter 7 -----------------------------------------------------------------------------
+
+def _two_steps(opt, grads):
+    p = {"w": np.array([1.0])}
+    g0 = {"w": np.array([grads[0]])}
+    keep_p, keep_g = p["w"].copy(), g0["w"].copy()
+    p1 = opt.step(p, g0)
+    if not (np.array_equal(p["w"], keep_p) and np.array_equal(g0["w"], keep_g)):
+        raise AssertionError("step modified params or grads")
+    p2 = opt.step(p1, {"w": np.array([grads[1]])})
+    return p1["w"], p2["w"]
+
+
+def sgd_fixed(rnn, numgrad):
+    # lr 0.1, momentum 0.9, g = 2 twice: v = 2 -> p = 0.8; v = 0.9*2 + 2 = 3.8 -> p = 0.42
+    p1, p2 = _two_steps(rnn.SGD(lr=0.1, momentum=0.9), (2.0, 2.0))
+    _close("p after step 1", p1, [0.8])
+    _close("p after step 2", p2, [0.42])
+    return "momentum 0.9: 1 -> 0.8 -> 0.42"
+
+
+def adagrad_fixed(rnn, numgrad):
+    # lr 0.1, g = 2 twice: G = 4 -> p = 1 - 0.1*2/2 = 0.9; G = 8 -> p = 0.9 - 0.2/sqrt(8)
+    p1, p2 = _two_steps(rnn.Adagrad(lr=0.1, eps=1e-12), (2.0, 2.0))
+    _close("p after step 1", p1, [0.9])
+    _close("p after step 2", p2, [0.9 - 0.2 / math.sqrt(8)])
+    return "G = 4 then 8: 1 -> 0.9 -> 0.9 - 0.2/sqrt 8"
+
+
+def adam_fixed(rnn, numgrad):
+    # lr 0.1, g = 2 then -2. Step 1: m_hat = 2, v_hat = 4 -> p = 1 - 0.1 = 0.9.
+    # Step 2: m = 0.9*0.2 - 0.2 = -0.02, m_hat = -0.02/0.19 = -2/19; v_hat = 4 -> p = 0.9 + 0.1/19
+    p1, p2 = _two_steps(rnn.Adam(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-12), (2.0, -2.0))
+    _close("p after step 1", p1, [0.9])
+    _close("p after step 2", p2, [0.9 + 0.1 / 19])
+    return "bias-corrected: 1 -> 0.9 -> 0.9 + 0.1/19"
+
+
+def ngram_fixed(rnn, numgrad):
+    # bigram, V = 2, k = 1, fitted on 0 0 1 0: pairs (0,0) (0,1) (1,0); context 0 twice, 1 once
+    # P(1|0) = (1+1)/(2+2) = 1/2;  P(1|1) = (0+1)/(1+2) = 1/3
+    model = rnn.NGram(2, 2, k=1.0).fit(np.array([0, 0, 1, 0]))
+    _close("log2 P (bigram)", model.log2_probs(np.array([0, 1, 1])), np.log2([1 / 2, 1 / 3]))
+    # unigram, V = 3, k = 1, fitted on 0 0 1: P = (2+1, 1+1, 0+1)/(3+3)
+    model = rnn.NGram(1, 3, k=1.0).fit(np.array([0, 0, 1]))
+    _close("log2 P (unigram)", model.log2_probs(np.array([0, 1, 2])), np.log2([3 / 6, 2 / 6, 1 / 6]))
+    return "add-one bigram and unigram counted by hand"
+
+
+def sample_fixed(rnn, numgrad):
+    # A model that always predicts "next id + 1 (mod 4)": one-hot embeddings, We = 3 I, Wh = 0,
+    # so h = tanh(3) * onehot(current), and U = 100 * (shift by one): the right logit is
+    # 99.5, every other 0, so sampling is certain up to exp(-99).
+    V = 4
+    shift = np.roll(np.eye(V), 1, axis=1)  # shift[i, (i + 1) % V] = 1
+    params = dict(E=np.eye(V), We=3 * np.eye(V), Wh=np.zeros((V, V)), b1=np.zeros(V),
+                  U=100 * shift, b2=np.zeros(V))
+    model = rnn.CharRNN(params, activation="tanh")
+    ids = rnn.sample_ids(model, np.random.default_rng(0), 6)
+    _close("ids (no prefix: first input 0)", ids, [1, 2, 3, 0, 1, 2])
+    ids = rnn.sample_ids(model, np.random.default_rng(0), 3, prefix=(1, 2))
+    _close("ids (prefix 1 2)", ids, [3, 0, 1])
+    ids = rnn.sample_ids(model, np.random.default_rng(0), 0)
+    if len(ids) != 0:
+        raise AssertionError(f"length 0 gave {len(ids)} ids")
+    return "a model that counts 0 1 2 3 0 ..."
+
+
+# function -> [(kind, description, check)]
+CHECKS = {
+    "rnn_step_forward": [("fixed", "hand-worked step", step_forward_fixed),
+                         ("fixed", "float32 and no mutation", step_forward_float32)],
+    "rnn_forward": [("fixed", "scalar chain", rnn_forward_chain),
+                    ("fixed", "equals T cell steps", rnn_forward_steps)],
+    "softmax": [("fixed", "closed form, stable", softmax_fixed)],
+    "embedding_forward": [("fixed", "row lookup", embedding_forward_fixed)],
+    "affine_forward": [("fixed", "hand-worked scores", affine_forward_fixed)],
+    "softmax_cross_entropy": [("fixed", "closed-form losses", xent_fixed),
+                              ("gradient", "dtheta vs numerical", xent_gradient)],
+    "rnn_step_backward": [("gradient", "all five vs numerical", step_backward_gradient),
+                          ("fixed", "hand-worked relu step", step_backward_fixed)],
+    "affine_backward": [("gradient", "dh, dU, db2 vs numerical", affine_backward_gradient),
+                        ("fixed", "all-ones upstream", affine_backward_fixed)],
+    "embedding_backward": [("gradient", "dE vs numerical", embedding_backward_gradient),
+                           ("fixed", "repeated ids", embedding_backward_fixed)],
+    "backprop_recurrence": [("gradient", "da, dh0, total vs numerical", recurrence_gradient),
+                            ("fixed", "scalar chain", recurrence_fixed)],
+    "rnn_backward": [("gradient", "all five vs numerical", rnn_backward_gradient),
+                     ("fixed", "scalar chain", rnn_backward_fixed)],
+    "truncated_rnn_backward": [("gradient", "full window vs numerical", truncated_gradient),
+                               ("fixed", "scalar chain, windows 1-3", truncated_fixed)],
+    "clip_gradients": [("fixed", "norm 5 example", clip_fixed)],
+    "SGD._update": [("fixed", "two momentum steps", sgd_fixed)],
+    "Adagrad._update": [("fixed", "two Adagrad steps", adagrad_fixed)],
+    "Adam._update": [("fixed", "two Adam steps", adam_fixed)],
+    "NGram.log2_probs": [("fixed", "add-one counts", ngram_fixed)],
+    "sample_ids": [("fixed", "a counting model", sample_fixed)],
+}
+

@@ -1,0 +1,237 @@
+"""Grade submissions: the chapter's checks against each submission's ``rnn_core``, in a subprocess.
+
+Each submission is copied into a fresh temporary folder and run there by
+``runner.py`` with a time limit, a cap on its output, limits on file size and
+memory, its own process group (killed afterwards, children included) and a
+minimal environment. The checks, the numerical gradient and the runner are the
+grader's reference copies, never the submission's. A canary file next to the
+copy, and a listing of the submitted folder, show whether the code deleted or
+changed anything outside the copy.
+
+This contains honest mistakes and runaway code. It is not a security boundary
+against a hostile student: for that, run the grader in a container or as an
+unprivileged user with no access to anything else.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = dict(runner=HERE / "runner.py", checks=HERE / "checks.py",
+                 gradcheck=HERE.parent / "gradcheck.py")
+TIMEOUT = 60.0  # seconds per submission
+CHECK_TIMEOUT = 20.0  # seconds per check
+MAX_OUTPUT = 1_000_000  # bytes of stdout + stderr
+KEEP_OUTPUT = 4000  # bytes of output kept in the report
+FILE_LIMIT = 64 * 2**20  # largest file the code may write
+MEMORY_LIMIT = 4 * 2**30  # address space
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".git")
+
+
+def planned_checks(functions, checks_py=REFERENCE["checks"]) -> list[tuple[str, str, str]]:
+    """``(function, kind, description)`` of every check that should run."""
+    spec = importlib.util.spec_from_file_location("_assign_checks_plan", checks_py)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    plan = []
+    for f in functions:
+        entries = module.CHECKS.get(f) or [("-", "(no checks)", None)]
+        plan.extend((f, kind, desc) for kind, desc, _ in entries)
+    return plan
+
+
+def run_checks(package_root, functions, *, checks=REFERENCE["checks"],
+               gradcheck=REFERENCE["gradcheck"], runner=REFERENCE["runner"], cwd=None,
+               result_dir=None, timeout=TIMEOUT, check_timeout=CHECK_TIMEOUT,
+               max_output=MAX_OUTPUT) -> dict:
+    """Run ``runner.py`` on ``package_root`` in a subprocess; never raises for the code under test.
+
+    Returns ``{"results": [...], "reason": str | None, "output": str, "seconds": float}``.
+    """
+    own_dir = None
+    if result_dir is None:
+        own_dir = result_dir = tempfile.mkdtemp(prefix="rnn-assign-result-")
+    result = Path(result_dir) / "result.jsonl"
+    result.unlink(missing_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd or package_root),
+           "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
+    cmd = [sys.executable, "-I", str(runner), "--package-root", str(package_root),
+           "--checks", str(checks), "--gradcheck", str(gradcheck), "--result", str(result),
+           "--check-timeout", str(check_timeout), "--file-limit", str(FILE_LIMIT),
+           "--memory-limit", str(MEMORY_LIMIT), *functions]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd or package_root, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    head, total, flooded = bytearray(), 0, threading.Event()
+
+    def drain():
+        nonlocal total
+        while True:
+            chunk = proc.stdout.read1(65536) if hasattr(proc.stdout, "read1") else proc.stdout.read(65536)
+            if not chunk:
+                return
+            total += len(chunk)
+            if len(head) < KEEP_OUTPUT:
+                head.extend(chunk[:KEEP_OUTPUT - len(head)])
+            if total > max_output:
+                flooded.set()
+                _kill(proc)
+                return
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    reason = None
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        reason = f"timed out after {timeout:g} s"
+    finally:
+        _kill(proc)
+        proc.wait()
+        reader.join(timeout=5)
+        proc.stdout.close()
+    if flooded.is_set():
+        reason = f"printed more than {max_output:,} bytes"
+    elif reason is None and proc.returncode not in (0, 1):
+        reason = f"the check process died (exit status {proc.returncode})"
+    records = []
+    if result.exists():
+        for line in result.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    if own_dir:
+        shutil.rmtree(own_dir, ignore_errors=True)
+    return dict(results=records, reason=reason, output=head.decode("utf-8", "replace"),
+                seconds=round(time.monotonic() - start, 2))
+
+
+def _kill(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _snapshot(folder: Path) -> dict:
+    snap = {}
+    for path in sorted(folder.rglob("*")):
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        snap[str(path.relative_to(folder))] = (st.st_size, st.st_mtime_ns)
+    return snap
+
+
+def _complete(plan, run) -> list[dict]:
+    """Every planned check once, in plan order; missing ones failed with the run's reason."""
+    got = {(r["function"], r["check"]): r for r in run["results"]}
+    imports = {r["function"]: r for r in run["results"] if r.get("kind") == "import"}
+    rows = []
+    for function, kind, desc in plan:
+        row = got.get((function, desc))
+        if row is None and function in imports:
+            row = dict(imports[function], kind=kind, check=desc)
+        if row is None:
+            row = dict(function=function, kind=kind, check=desc, passed=False, seconds=0.0,
+                       detail="not run: " + (run["reason"] or "the check process stopped early"))
+        rows.append(row)
+    return rows
+
+
+def grade_submission(chapter, submission, *, timeout=TIMEOUT, check_timeout=CHECK_TIMEOUT,
+                     max_output=MAX_OUTPUT) -> dict:
+    """Grade one submitted folder (a student edition with the student's code)."""
+    submission = Path(submission).resolve()
+    functions = [f for _, f in chapter.derives]
+    plan = planned_checks(functions)
+    report = dict(submission=str(submission), chapter=chapter.number, passed=False, reason=None)
+    if not (submission / "rnn_core" / "__init__.py").is_file():
+        report.update(reason="no rnn_core/ package in the folder",
+                      results=_complete(plan, dict(results=[], reason="no rnn_core/ package")))
+        return report
+    box = Path(tempfile.mkdtemp(prefix="rnn-assign-grade-"))
+    try:
+        work, tools = box / "submission", box / "grader"
+        shutil.copytree(submission, work, ignore=IGNORE, symlinks=True)
+        tools.mkdir()
+        for key in ("runner", "checks", "gradcheck"):
+            shutil.copy2(REFERENCE[key], tools / REFERENCE[key].name)
+        canary = box / "canary.txt"
+        canary.write_text("outside the submission: must survive\n")
+        before = _snapshot(submission)
+        run = run_checks(work, functions, checks=tools / "checks.py",
+                         gradcheck=tools / "gradcheck.py", runner=tools / "runner.py",
+                         cwd=work, result_dir=tools, timeout=timeout,
+                         check_timeout=check_timeout, max_output=max_output)
+        reason = run["reason"]
+        touched = []
+        if not canary.exists() or canary.read_text() != "outside the submission: must survive\n":
+            touched.append("deleted or changed a file outside its folder (canary)")
+        if _snapshot(submission) != before:
+            touched.append("changed the submitted folder itself")
+        if touched:
+            reason = "; ".join(touched + ([reason] if reason else []))
+        rows = _complete(plan, run)
+        if touched:
+            for row in rows:
+                row["passed"] = False
+        report.update(results=rows, reason=reason, output=run["output"], seconds=run["seconds"],
+                      passed=bool(rows) and reason is None and all(r["passed"] for r in rows))
+        return report
+    finally:
+        shutil.rmtree(box, ignore_errors=True)
+
+
+def format_table(rows, width=60) -> str:
+    lines = [f"{'function':<24} {'kind':<9} {'result':<6} detail", "-" * 96]
+    for r in rows:
+        detail = r.get("detail", "")
+        detail = detail if len(detail) <= width else detail[:width - 3] + "..."
+        lines.append(f"{r['function']:<24} {r['kind']:<9} {'PASS' if r['passed'] else 'FAIL':<6} "
+                     f"{r['check']}: {detail}")
+    return "\n".join(lines)
+
+
+def format_summary(reports) -> str:
+    name_w = max([10] + [len(Path(r["submission"]).name) for r in reports])
+    lines = [f"{'submission':<{name_w}}  checks  grade  reason", "-" * (name_w + 40)]
+    for r in reports:
+        ok = sum(x["passed"] for x in r["results"])
+        lines.append(f"{Path(r['submission']).name:<{name_w}}  {ok:>2}/{len(r['results']):<3}  "
+                     f"{'PASS' if r['passed'] else 'FAIL':<5}  {r['reason'] or ''}")
+    n_pass = sum(r["passed"] for r in reports)
+    lines.append(f"{n_pass} of {len(reports)} submissions pass")
+    return "\n".join(lines)
+
+
+def check_folder(folder, functions) -> int:
+    """What a student's ``python check.py`` runs: the folder's own checks on the folder's code."""
+    folder = Path(folder).resolve()
+    run = run_checks(folder, functions, checks=folder / "rnn_core" / "assign" / "checks.py",
+                     gradcheck=folder / "rnn_core" / "gradcheck.py",
+                     runner=folder / "rnn_core" / "assign" / "runner.py", cwd=folder)
+    rows = _complete(planned_checks(functions, folder / "rnn_core" / "assign" / "checks.py"), run)
+    print(format_table(rows))
+    if run["reason"]:
+        print("stopped:", run["reason"])
+    if run["output"].strip():
+        print("\noutput of your code (first lines):\n" + run["output"][:2000])
+    passed = run["reason"] is None and rows and all(r["passed"] for r in rows)
+    print(f"\n{sum(r['passed'] for r in rows)} of {len(rows)} checks pass")
+    return 0 if passed else 1

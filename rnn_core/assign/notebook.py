@@ -1,0 +1,160 @@
+"""The student edition of a chapter notebook.
+
+1. Solution regions (``### BEGIN SOLUTION`` ... ``### END SOLUTION``) in any cell
+   become nbgrader's stub, by nbgrader's own ``ClearSolutions`` preprocessor
+   (``enforce_metadata=False``: the book's cells carry no nbgrader metadata).
+   Without nbgrader, :func:`rnn_core.assign.stubs.clear_solution_regions`
+   applies the same rule.
+2. sphinx-exercise solutions (``{solution-start}`` ... ``{solution-end}`` and the
+   cells in between, or a one-cell ``{solution}`` directive) are removed; a
+   code cell inside one that carries solution markers is kept, stubbed, for the
+   student to fill in; so is a ``self-check`` cell.
+3. Outputs are cleared from the first code cell that names a function the
+   chapter derives (its printed values, or the source shown by
+   ``show_source``, would give the answer away) and in every stubbed cell.
+4. The install cell is replaced by one that puts the notebook's folder first on
+   ``sys.path`` and checks that ``rnn_core`` is the folder's stubbed copy.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+from .stubs import CODE_STUB, TEXT_STUB, clear_solution_regions
+
+SELF_CHECK = "self-check"
+NOTE = ("*(The solution is not part of the student edition.)*")
+EDITION_CELL = """\
+# Student edition: import the rnn_core copy in this folder (your code), not an installed one.
+import os, sys
+_here = os.path.abspath("")
+sys.path.insert(0, _here)
+import rnn_core
+assert os.path.dirname(os.path.dirname(os.path.abspath(rnn_core.__file__))) == _here, (
+    f"rnn_core was imported from {rnn_core.__file__}; restart the kernel and run this cell first")
+print("rnn_core from this folder:", True)"""
+
+_FENCE = r"(?P<fence>`{3,}|:{3,})"
+_START = re.compile(r"^[ \t]*" + _FENCE + r"\{solution-start\}.*?^[ \t]*(?P=fence)[ \t]*$\n?",
+                    re.M | re.S)
+_END = re.compile(r"^[ \t]*" + _FENCE + r"\{solution-end\}.*?^[ \t]*(?P=fence)[ \t]*$\n?",
+                  re.M | re.S)
+_WHOLE = re.compile(r"^[ \t]*" + _FENCE + r"\{solution\}.*?^[ \t]*(?P=fence)[ \t]*$\n?",
+                    re.M | re.S)
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _tags(cell) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _is_install_cell(cell) -> bool:
+    src = _source(cell)
+    return cell["cell_type"] == "code" and "import rnn_core" in src and "pip install" in src
+
+
+def remove_exercise_solutions(cells: list) -> list:
+    """Drop sphinx-exercise solution blocks; keep stubbed solution code and self-checks."""
+    out, inside = [], False
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            if not inside:
+                out.append(cell)
+            elif SELF_CHECK in _tags(cell) or "BEGIN SOLUTION" in _source(cell):
+                out.append(cell)  # the student writes this one
+            continue
+        text = _WHOLE.sub(NOTE + "\n", _source(cell))
+        kept, pos = [], 0
+        while True:
+            if not inside:
+                m = _START.search(text, pos)
+                if not m:
+                    kept.append(text[pos:])
+                    break
+                kept.append(text[pos:m.start()] + NOTE + "\n")
+                inside, pos = True, m.end()
+            else:
+                m = _END.search(text, pos)
+                if not m:
+                    break  # the rest of this cell is solution text
+                inside, pos = False, m.end()
+        new_text = "".join(kept)
+        if new_text.strip():
+            new = copy.deepcopy(cell)
+            new["source"] = new_text
+            out.append(new)
+    if inside:
+        raise ValueError("a {solution-start} block has no {solution-end}")
+    return out
+
+
+def _nbgrader_clear(nb: dict) -> dict | None:
+    """Run nbgrader's ClearSolutions on ``nb``; ``None`` when nbgrader is not installed."""
+    try:
+        import nbformat
+        from nbgrader.preprocessors import ClearSolutions
+    except ImportError:
+        return None
+    node = nbformat.reads(json.dumps(nb), as_version=4)
+    node, _ = ClearSolutions(enforce_metadata=False).preprocess(node, {})
+    out = json.loads(nbformat.writes(node))
+    for cell in out["cells"]:
+        cell["source"] = _source(cell)
+    return out
+
+
+def _fallback_clear(nb: dict) -> dict:
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        stub = CODE_STUB if cell["cell_type"] == "code" else TEXT_STUB
+        cell["source"], _ = clear_solution_regions(_source(cell), stub)
+    nb.get("metadata", {}).pop("celltoolbar", None)
+    return nb
+
+
+def student_notebook(nb: dict, names, use_nbgrader: bool | None = None) -> tuple[dict, str]:
+    """The student edition of notebook ``nb`` (a dict); ``names`` are the stubbed functions.
+
+    ``use_nbgrader``: True requires nbgrader, False uses the fallback, None
+    uses nbgrader when it is installed. Returns the notebook and the engine
+    used (``"nbgrader"`` or ``"fallback"``).
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        cell["source"] = _source(cell)
+    nb["cells"] = remove_exercise_solutions(nb["cells"])
+    before = [_source(c) for c in nb["cells"]]
+    cleared = None if use_nbgrader is False else _nbgrader_clear(nb)
+    if cleared is None and use_nbgrader:
+        raise ImportError("nbgrader is not installed: pip install -r requirements-instructor.txt")
+    engine = "nbgrader" if cleared is not None else "fallback"
+    nb = cleared if cleared is not None else _fallback_clear(nb)
+
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+    spoiling = False
+    cells = []
+    for cell, old in zip(nb["cells"], before):
+        src = _source(cell)
+        if _is_install_cell(cell):
+            cell = {"cell_type": "code", "execution_count": None, "id": cell.get("id", "edition"),
+                    "metadata": {"tags": ["student-edition"]}, "outputs": [],
+                    "source": EDITION_CELL}
+        elif cell["cell_type"] == "code":
+            if pattern is not None and pattern.search(src):
+                spoiling = True
+            if spoiling or src != old or SELF_CHECK in _tags(cell):
+                cell["outputs"], cell["execution_count"] = [], None
+        cells.append(cell)
+    if not any(c.get("metadata", {}).get("tags") == ["student-edition"] for c in cells):
+        first = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
+        cells.insert(first, {"cell_type": "code", "execution_count": None, "id": "edition",
+                             "metadata": {"tags": ["student-edition"]}, "outputs": [],
+                             "source": EDITION_CELL})
+    nb["cells"] = cells
+    return nb, engine

@@ -1,0 +1,153 @@
+"""Run the function-level checks of a chapter against one copy of ``rnn_core``.
+
+A plain script, self-contained on purpose (standard library and numpy only):
+
+    python runner.py --package-root DIR --checks CHECKS_PY --gradcheck GRADCHECK_PY \
+        --result OUT.jsonl FUNCTION [FUNCTION ...]
+
+``DIR`` holds the ``rnn_core`` under test; it goes first on ``sys.path`` and
+the script refuses to run if ``rnn_core`` was imported from anywhere else
+(an editable install of the reference is *appended* to ``sys.meta_path``, so
+``sys.path`` wins, but this is checked, not assumed). ``CHECKS_PY`` and
+``GRADCHECK_PY`` are loaded by file path, so the grader can use its own
+reference copies. One JSON line per check is appended to ``OUT.jsonl`` and
+flushed at once: a run killed half-way still reports what it finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+
+MODULES = ("cells", "recurrent", "layers", "losses", "activations", "truncated", "clipping",
+           "gradient_flow", "optim", "model", "sampling", "ngram", "training")
+
+
+class CheckTimeout(Exception):
+    pass
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Namespace:
+    """``rnn_core``'s top level, then its submodules: ``rnn.truncated_rnn_backward`` works."""
+
+    def __init__(self, package):
+        self._sources = [package]
+        for name in MODULES:
+            try:
+                self._sources.append(importlib.import_module(f"{package.__name__}.{name}"))
+            except ImportError:
+                pass
+
+    def __getattr__(self, name):
+        for source in self._sources:
+            if hasattr(source, name):
+                return getattr(source, name)
+        raise AttributeError(f"rnn_core has no attribute {name!r}")
+
+
+def _set_limits(file_limit, memory_limit):
+    """Cap the size of any file written and the address space, before any student code runs."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return
+    for limit, value in ((resource.RLIMIT_FSIZE, file_limit), (resource.RLIMIT_AS, memory_limit),
+                         (resource.RLIMIT_CORE, 0)):
+        if value or limit == resource.RLIMIT_CORE:
+            try:
+                resource.setrlimit(limit, (value, value))
+            except (ValueError, OSError):
+                pass
+
+
+def _short(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--package-root", required=True)
+    parser.add_argument("--checks", required=True)
+    parser.add_argument("--gradcheck", required=True)
+    parser.add_argument("--result", required=True)
+    parser.add_argument("--check-timeout", type=float, default=20.0)
+    parser.add_argument("--file-limit", type=int, default=0)
+    parser.add_argument("--memory-limit", type=int, default=0)
+    parser.add_argument("functions", nargs="+")
+    args = parser.parse_args(argv)
+    _set_limits(args.file_limit, args.memory_limit)
+
+    root = os.path.realpath(args.package_root)
+    out = open(args.result, "a", encoding="utf-8")
+
+    def emit(record):
+        out.write(json.dumps(record) + "\n")
+        out.flush()
+
+    checks = _load("_assign_checks", args.checks)
+    numgrad = _load("_assign_gradcheck", args.gradcheck).numerical_gradient
+    sys.path.insert(0, root)
+    sys.modules.pop("rnn_core", None)
+    try:
+        import rnn_core
+        where = os.path.realpath(rnn_core.__file__)
+        if not where.startswith(root + os.sep):
+            raise ImportError(f"rnn_core was imported from {where}, not from {root}")
+        rnn = Namespace(rnn_core)
+    except BaseException as exc:  # a broken submission must still give a report
+        for function in args.functions:
+            emit(dict(function=function, kind="import", check="import rnn_core", passed=False,
+                      detail=_short(exc), seconds=0.0))
+        return 1
+
+    def on_alarm(signum, frame):
+        raise CheckTimeout(f"check took longer than {args.check_timeout:g} s")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    failures = 0
+    for function in args.functions:
+        entries = checks.CHECKS.get(function)
+        if not entries:
+            emit(dict(function=function, kind="-", check="(no checks)", passed=False,
+                      detail="no checks are registered for this function", seconds=0.0))
+            failures += 1
+            continue
+        for kind, description, check in entries:
+            start = time.perf_counter()
+            signal.setitimer(signal.ITIMER_REAL, args.check_timeout)
+            try:
+                detail, passed = check(rnn, numgrad), True
+            except NotImplementedError:
+                detail, passed = "not implemented (raise NotImplementedError)", False
+            except BaseException as exc:  # noqa: BLE001 - report every failure, never stop
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                tb = traceback.extract_tb(exc.__traceback__)
+                where = f" (line {tb[-1].lineno} of {os.path.basename(tb[-1].filename)})" if tb else ""
+                detail, passed = _short(exc) + where, False
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            failures += not passed
+            emit(dict(function=function, kind=kind, check=description, passed=passed,
+                      detail=str(detail), seconds=round(time.perf_counter() - start, 3)))
+    out.close()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Initialisers for the recurrent weights Wh: Gaussian, orthogonal, identity.
+
+All randomness comes from an explicit ``np.random.Generator``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _check_rng(rng) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            f"rng: expected a numpy.random.Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}"
+        )
+    return rng
+
+
+def _check_size(name: str, n) -> int:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise ValueError(f"{name}: expected a positive int, got {n!r}")
+    return int(n)
+
+
+def _check_scale(name: str, value) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a finite non-negative number, got {value!r}") from None
+    if not (np.isfinite(v) and v >= 0):
+        raise ValueError(f"{name}: expected a finite non-negative number, got {value!r}")
+    return v
+
+
+def gaussian(shape, rng, std):
+    """Entries drawn independently from N(0, std**2).
+
+    Parameters
+    ----------
+    shape : tuple of positive ints, e.g. (Dh, Dh).
+    rng : np.random.Generator.
+    std : non-negative float, the standard deviation.
+
+    Returns
+    -------
+    W : float64 array of ``shape``.
+    """
+    rng = _check_rng(rng)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    for i, s in enumerate(shape):
+        _check_size(f"shape[{i}]", s)
+    return rng.standard_normal(shape) * _check_scale("std", std)
+
+
+def orthogonal(n, rng, gain=1.0):
+    """A random orthogonal matrix times ``gain``: ``Q.T @ Q = gain**2 * I``.
+
+    Q comes from the QR decomposition of a standard Gaussian matrix, with the
+    signs of R's diagonal moved into Q, so that Q is uniformly (Haar)
+    distributed over the orthogonal group. Every singular value of the result
+    is ``gain``: repeated products neither grow nor shrink a vector's norm
+    (Saxe et al., 2014).
+
+    Parameters
+    ----------
+    n : positive int, the size (Dh).
+    rng : np.random.Generator.
+    gain : non-negative float.
+
+    Returns
+    -------
+    W : (n, n) float64.
+    """
+    n = _check_size("n", n)
+    rng = _check_rng(rng)
+    gain = _check_scale("gain", gain)
+    A = rng.standard_normal((n, n))
+    Q, R = np.linalg.qr(A)
+    signs = np.where(np.diag(R) < 0, -1.0, 1.0)
+    return gain * (Q * signs)  # scales column j of Q by the sign of R[j, j]
+
+
+def identity(n, gain=1.0):
+    """``gain`` times the identity: the IRNN initialisation of Le et al. (2015).
+
+    With ReLU and zero biases, an identity ``Wh`` copies the hidden state
+    forward unchanged, so gradients neither vanish nor explode at the start.
+
+    Parameters
+    ----------
+    n : positive int, the size (Dh).
+    gain : non-negative float.
+
+    Returns
+    -------
+    W : (n, n) float64.
+    """
+    n = _check_size("n", n)
+    return _check_scale("gain", gain) * np.eye(n)

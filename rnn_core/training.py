@@ -1,0 +1,167 @@
+"""The training loop of the character model: truncated BPTT over carried streams.
+
+One step: take window k of the N streams, run the model from the hidden state
+carried from window k-1 (zeros at wrap-around), compute the loss and gradients,
+clip the gradients by their global norm, and let the optimiser update the
+parameters at the learning rate of the schedule. The validation loss is measured
+every ``eval_every`` steps and at the end.
+
+Everything the loop depends on lives in :class:`TrainState` and the optimiser's
+``state_dict()``, so a run saved at step s and resumed continues exactly as if it
+had never stopped.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .clipping import clip_gradients
+from .model import CharRNN
+from .optim import linear_decay
+
+LN2 = math.log(2.0)
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss or the parameters became NaN or infinite."""
+
+
+@dataclass
+class TrainConfig:
+    """What the loop needs besides model, optimiser and data.
+
+    steps : the total number of steps; the run stops when ``state.step == steps``.
+    lr : the base learning rate.
+    horizon : linear decay of the learning rate to 0 at this step; None = constant.
+    clip : global-norm threshold for :func:`rnn_core.clipping.clip_gradients`; None = off.
+    eval_every : measure the validation loss every this many steps (and at the end).
+    eval_streams : streams used to read the validation text.
+    """
+
+    steps: int
+    lr: float
+    horizon: int | None = None
+    clip: float | None = 5.0
+    eval_every: int = 250
+    eval_streams: int = 16
+
+    def __post_init__(self):
+        if not isinstance(self.steps, (int, np.integer)) or self.steps < 0:
+            raise ValueError(f"steps: expected a non-negative int, got {self.steps!r}")
+        if not (np.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"lr: expected a positive number, got {self.lr!r}")
+        if self.horizon is not None and self.horizon < 1:
+            raise ValueError(f"horizon: expected a positive int or None, got {self.horizon!r}")
+        if self.clip is not None and not (np.isfinite(self.clip) and self.clip > 0):
+            raise ValueError(f"clip: expected a positive number or None, got {self.clip!r}")
+        if self.eval_every < 1:
+            raise ValueError(f"eval_every: expected a positive int, got {self.eval_every!r}")
+
+    def lr_at(self, step: int) -> float:
+        """The learning rate used by step ``step`` (0-based)."""
+        return self.lr if self.horizon is None else linear_decay(self.lr, step, self.horizon)
+
+
+@dataclass
+class TrainState:
+    """Where a run stands: steps done, data position, carried state, loss history.
+
+    step : steps taken so far.
+    position : index of the next window of the :class:`rnn_core.data.StreamBatcher`.
+    h : (N, Dh) the hidden state carried into the next window (None before the first).
+    train_loss : per step, nats per character of the training window.
+    valid_steps, valid_loss : validation loss (nats per character) after those steps.
+    """
+
+    step: int = 0
+    position: int = 0
+    h: np.ndarray | None = None
+    train_loss: list = field(default_factory=list)
+    valid_steps: list = field(default_factory=list)
+    valid_loss: list = field(default_factory=list)
+
+
+def _diverged(what: str, step: int, lr: float) -> TrainingDivergedError:
+    return TrainingDivergedError(
+        f"{what} at step {step} (learning rate {lr:.3g}). Try a lower learning rate "
+        "(--lr), gradient clipping (--clip), or check the data."
+    )
+
+
+def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
+          state: TrainState | None = None, progress: bool = True, on_step=None):
+    """Train ``model`` until ``state.step == config.steps``.
+
+    Nothing passed in is modified: the model, optimiser and state are copied first.
+
+    Parameters
+    ----------
+    model : CharRNN.
+    optimizer : an :mod:`rnn_core.optim` optimiser (its state is part of the run).
+    batcher : StreamBatcher over the training ids.
+    valid_ids : (Lv,) validation ids.
+    config : TrainConfig.
+    state : TrainState to resume from; a fresh one by default.
+    progress : show a tqdm bar with the current loss.
+    on_step : optional ``f(step, model)`` called after every step (e.g. to keep snapshots).
+
+    Returns
+    -------
+    model, optimizer, state : the trained model, the optimiser and the state after the run.
+    """
+    from tqdm import tqdm
+
+    optimizer = copy.deepcopy(optimizer)
+    state = copy.deepcopy(state) if state is not None else TrainState()
+    params, activation = model.params, model.activation
+    h = state.h if state.h is not None else model.zero_state(batcher.N)
+    eval_streams = max(1, min(config.eval_streams, len(valid_ids) // 2))
+    if state.step == 0 and not state.valid_steps:
+        state.valid_steps.append(0)
+        state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
+    bar = tqdm(total=config.steps, initial=state.step, disable=not progress, unit="step",
+               desc="training", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+    try:
+        while state.step < config.steps:
+            step, lr = state.step, config.lr_at(state.step)
+            ### BEGIN SOLUTION
+            x, y, reset = batcher.window(state.position)
+            if reset:
+                h = model.zero_state(batcher.N)  # the streams wrapped around
+            try:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    loss, grads, h = model.loss_and_grads(x, y, h)
+            except ValueError as err:  # a layer refused an inf/NaN activation
+                if "finite" not in str(err):
+                    raise
+                raise _diverged(f"the forward pass overflowed ({err})", step, lr) from None
+            if not math.isfinite(loss):
+                raise _diverged(f"the training loss became {loss}", step, lr)
+            if config.clip is not None:
+                grads, _ = clip_gradients(grads, config.clip)
+            params = optimizer.step(params, grads, lr)
+            ### END SOLUTION
+            bad = [k for k, p in params.items() if not np.all(np.isfinite(p))]
+            if bad:
+                raise _diverged(f"parameter(s) {', '.join(bad)} became NaN or infinite", step, lr)
+            model = type(model)(params, activation)
+            state.step += 1
+            state.position = (state.position + 1) % batcher.n_windows
+            state.h = h
+            state.train_loss.append(loss)
+            if state.step % config.eval_every == 0 or state.step == config.steps:
+                state.valid_steps.append(state.step)
+                state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
+            if on_step is not None:
+                on_step(state.step, model)
+            bar.update(1)
+            if state.step % 10 == 0 or state.step == config.steps:
+                bar.set_postfix_str(f"loss {loss:.3f} nats = {loss / LN2:.3f} bpc", refresh=False)
+    finally:
+        bar.close()
+    return model, optimizer, state

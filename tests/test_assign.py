@@ -1,0 +1,379 @@
+"""Student editions, their checks and the grader (``python -m rnn_core.assign``).
+
+For every chapter: build the edition, run its checks in a subprocess (they fail
+on the stubs), put the reference code back, run them again (they pass). Then
+the grader against submissions that pass, fail, crash, loop, flood the output
+and delete files outside their folder. Whole notebooks are never executed here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from rnn_core.assign import checks
+from rnn_core.assign.edition import make_edition
+from rnn_core.assign.grader import grade_submission, run_checks
+from rnn_core.assign.notebook import EDITION_CELL, student_notebook
+from rnn_core.assign.stubs import CODE_STUB, marked_functions, solution_regions, stub_source
+from rnn_core.assign.table import CHAPTERS, NOT_ASSIGNED, PACKAGE_DIR, resolve_chapter
+
+PY = sys.executable
+
+
+def _functions(chapter):
+    return [f for _, f in chapter.derives]
+
+
+def _check(folder, functions=None):
+    """Run the edition's own check script, or the runner for ``functions``, on ``folder``."""
+    if functions is None:
+        proc = subprocess.run([PY, "check.py"], cwd=folder, capture_output=True, text=True,
+                              timeout=120)
+        return proc.returncode, proc.stdout + proc.stderr
+    run = run_checks(folder, functions, checks=folder / "rnn_core/assign/checks.py",
+                     gradcheck=folder / "rnn_core/gradcheck.py",
+                     runner=folder / "rnn_core/assign/runner.py", cwd=folder)
+    return run
+
+
+def _restore(folder, chapter):
+    """Put the reference code of ``chapter``'s modules back into an edition."""
+    for module in {m for m, _ in chapter.derives}:
+        shutil.copy2(PACKAGE_DIR / module, folder / "rnn_core" / module)
+
+
+@pytest.fixture(scope="module")
+def marked():
+    return marked_functions(PACKAGE_DIR)
+
+
+@pytest.mark.parametrize("number", sorted(CHAPTERS))
+def test_edition_checks_fail_on_stubs_and_pass_on_reference(number, tmp_path, marked):
+    chapter = CHAPTERS[number]
+    out = tmp_path / "edition"
+    manifest = make_edition(chapter, out)
+    assert (out / "README.md").is_file() and (out / "check.py").is_file()
+    assert (out / chapter.notebook).is_file()
+    mine = _functions(chapter)
+    stubbed_here = [f for f in mine if f in marked]
+    assert set(stubbed_here) <= set(manifest["stubbed"])
+
+    code, text = _check(out)
+    if stubbed_here:
+        assert code == 1, text
+        for f in stubbed_here:  # every check of every stubbed function fails
+            rows = [ln for ln in text.splitlines() if ln.startswith(f + " ")]
+            assert rows and all(" FAIL " in r and "not implemented" in r for r in rows), text
+
+    # everything earlier chapters derived works in the edition
+    earlier = [f for c in CHAPTERS.values() if c.number < number for f in _functions(c)]
+    if earlier:
+        run = _check(out, earlier)
+        assert run["reason"] is None and run["results"], run
+        assert all(r["passed"] for r in run["results"]), run["results"]
+    # later chapters' solutions are not handed out
+    later = [f for c in CHAPTERS.values() if c.number > number for f in _functions(c)]
+    for f in later:
+        if f in marked:
+            assert f in manifest["stubbed"]
+
+    _restore(out, chapter)
+    code, text = _check(out)
+    assert code == 0, text
+    assert "FAIL" not in text
+
+
+def test_every_marked_function_is_assigned_and_checked(marked):
+    assigned = {f for c in CHAPTERS.values() for f in _functions(c)}
+    unassigned = set(marked) - assigned - set(NOT_ASSIGNED)
+    assert not unassigned, (
+        f"{sorted(unassigned)} carry solution markers but no chapter in "
+        "rnn_core/assign/table.py derives them: add them to its CHAPTERS table "
+        "(and checks to rnn_core/assign/checks.py), or to NOT_ASSIGNED with a reason")
+    assert set(NOT_ASSIGNED) <= set(marked), "NOT_ASSIGNED names a function without markers"
+    assert assigned <= set(checks.CHECKS), sorted(assigned - set(checks.CHECKS))
+    for f in assigned:
+        assert {k for k, _, _ in checks.CHECKS[f]} <= {"fixed", "gradient"}
+
+
+def test_checks_catch_a_transposed_weight(tmp_path):
+    """A classic mistake (Wh instead of Wh.T) fails both a fixed and a gradient check."""
+    out = tmp_path / "ed"
+    make_edition(CHAPTERS[1], out)
+    cells = out / "rnn_core" / "cells.py"
+    text = cells.read_text()
+    stub = "    # YOUR CODE HERE\n    raise NotImplementedError()"
+    assert stub in text
+    cells.write_text(text.replace(
+        stub, "    h_next = activate(h_prev @ Wh + x_t @ We.T + b1, activation)", 1))
+    code, out_text = _check(out)
+    assert code == 1
+    assert "h_next (relu): got" in out_text
+
+
+def test_resolve_chapter():
+    assert resolve_chapter("3").number == 3
+    assert resolve_chapter("ch05_bptt.ipynb").number == 5
+    assert resolve_chapter("book/ch02_unrolling.ipynb").number == 2
+    with pytest.raises(ValueError, match="CHAPTER"):
+        resolve_chapter("12")
+
+
+def test_stub_source_keeps_validation_and_signature():
+    src = textwrap.dedent('''\
+        class K:
+            def m(self, x):
+                if x is None:
+                    raise ValueError("x")
+                ### BEGIN SOLUTION
+                y = x + 1
+                ### END SOLUTION
+                return y
+
+
+        def f(a):
+            ### BEGIN SOLUTION
+            return a
+            ### END SOLUTION
+        ''')
+    assert [r[2] for r in solution_regions(src)] == ["K.m", "f"]
+    text, done = stub_source(src, ["K.m"])
+    assert done == {"K.m"}
+    assert "y = x + 1" not in text and "return a" in text
+    assert '        raise NotImplementedError()' in text and 'raise ValueError("x")' in text
+    ns = {}
+    exec(text, ns)
+    with pytest.raises(NotImplementedError):
+        ns["K"]().m(1)
+    with pytest.raises(ValueError):
+        ns["K"]().m(None)
+
+
+# --- the notebook ------------------------------------------------------------------------
+
+def _cell(kind, source, tags=(), outputs=None):
+    cell = {"cell_type": kind, "metadata": {"tags": list(tags)} if tags else {}, "source": source}
+    if kind == "code":
+        cell.update(outputs=outputs or [], execution_count=1 if outputs else None)
+    return cell
+
+
+def _toy_notebook():
+    out = [{"output_type": "stream", "name": "stdout", "text": "0.731\n"}]
+    cells = [
+        _cell("markdown", "# Toy"),
+        _cell("code", "# On Colab ...\ntry:\n    import rnn_core\nexcept ImportError:\n"
+                      "    %pip install --quiet rnn_core", ["hide-output"]),
+        _cell("code", "import numpy as np", outputs=out),
+        _cell("code", "from rnn_core import rnn_step_forward\nshow_source(rnn_step_forward)",
+              outputs=out),
+        _cell("code", "print(h)", outputs=out),
+        _cell("code", "assert h.shape == (2, 3)", ["self-check"], outputs=out),
+        _cell("markdown", "```{exercise} E\n:label: ex-toy\nDo it.\n```\n"
+                          "```{solution-start} ex-toy\n:class: dropdown\n```\nThe answer is 42."),
+        _cell("code", "answer = 42", outputs=out),
+        _cell("code", "def g(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
+              outputs=out),
+        _cell("markdown", "More of the answer.\n```{solution-end}\n```\nAfter the block."),
+        _cell("markdown", "````{solution} ex-toy\n```python\nx = 1\n```\n````\nKept text."),
+    ]
+    for i, cell in enumerate(cells):
+        cell["id"] = f"cell-{i}"
+    return {"cells": cells, "metadata": {"kernelspec": {"language": "python", "name": "python3",
+                                                       "display_name": "Python 3"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("engine", ["fallback", "nbgrader"])
+def test_student_notebook(engine):
+    if engine == "nbgrader":
+        pytest.importorskip("nbgrader")
+    nb, used = student_notebook(_toy_notebook(), ["rnn_step_forward"],
+                                use_nbgrader=engine == "nbgrader")
+    assert used == engine
+    src = [c["source"] for c in nb["cells"]]
+    text = "\n".join(src)
+    assert src[1] == EDITION_CELL
+    assert "The answer is 42" not in text and "answer = 42" not in text
+    assert "More of the answer" not in text and "x = 1" not in text
+    assert "After the block." in text and "Kept text." in text and "Do it." in text
+    assert "def g(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()" in text
+    assert "return 2 * x" not in text
+    assert any("self-check" in c["metadata"].get("tags", []) for c in nb["cells"])
+    outputs = {c["source"].splitlines()[0]: c["outputs"] for c in nb["cells"]
+               if c["cell_type"] == "code"}
+    assert outputs["import numpy as np"], "outputs before the first use are kept"
+    assert not outputs["from rnn_core import rnn_step_forward"]
+    assert not outputs["print(h)"] and not outputs["assert h.shape == (2, 3)"]
+    assert not outputs["def g(x):"]
+
+
+def test_nbgrader_and_fallback_agree():
+    pytest.importorskip("nbgrader")
+    for chapter in CHAPTERS.values():
+        path = PACKAGE_DIR.parent / "book" / chapter.notebook
+        nb = json.loads(path.read_text())
+        names = _functions(chapter)
+        a, _ = student_notebook(nb, names, use_nbgrader=True)
+        b, _ = student_notebook(nb, names, use_nbgrader=False)
+        assert [c["source"] for c in a["cells"]] == [c["source"] for c in b["cells"]]
+
+
+def test_nbgrader_is_optional():
+    code = ("import sys, rnn_core, rnn_core.assign.edition, rnn_core.assign.grader, "
+            "rnn_core.assign.__main__\nassert 'nbgrader' not in sys.modules")
+    subprocess.run([PY, "-c", code], check=True, timeout=60)
+    # without nbgrader, editions fall back to the same marker rule
+    code = ("import sys; sys.modules['nbgrader'] = None\n"
+            "from rnn_core.assign.notebook import student_notebook\n"
+            "nb = {'cells': [{'cell_type': 'code', 'metadata': {}, 'outputs': [], "
+            "'execution_count': None, 'source': 'x = 1 ### BEGIN SOLUTION'}], 'metadata': {}}\n"
+            "try:\n    student_notebook(nb, [])\nexcept RuntimeError as e:\n"
+            "    assert 'no end solution' in str(e)\nelse:\n    raise SystemExit(1)\n"
+            "nb['cells'][0]['source'] = '### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION'\n"
+            "out, engine = student_notebook(nb, [])\n"
+            "assert engine == 'fallback', engine\n"
+            "assert out['cells'][1]['source'].endswith('raise NotImplementedError()')\n")
+    subprocess.run([PY, "-c", code], check=True, timeout=60)
+
+
+def test_edition_notebook_imports_its_own_copy(tmp_path):
+    """The edition's first cell puts its folder first, ahead of the editable install."""
+    out = tmp_path / "ed"
+    make_edition(CHAPTERS[1], out)
+    nb = json.loads((out / CHAPTERS[1].notebook).read_text())
+    first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    assert first["source"] == EDITION_CELL
+    probe = EDITION_CELL + "\nimport numpy as np\ntry:\n" \
+        "    rnn_core.rnn_step_forward(*[np.zeros((1, 1))] * 4, np.zeros(1))\n" \
+        "except NotImplementedError:\n    print('stub')\n"
+    proc = subprocess.run([PY, "-c", probe], cwd=out, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() [-1] == "stub"
+
+
+# --- the grader --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def edition1(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ed1") / "edition"
+    make_edition(CHAPTERS[1], out)
+    return out
+
+
+def _submission(edition, folder, body=None, init_extra=None):
+    """A copy of the chapter-1 edition whose rnn_step_forward region is ``body``."""
+    shutil.copytree(edition, folder)
+    cells = folder / "rnn_core" / "cells.py"
+    if body is not None:
+        text = cells.read_text()
+        stub = "    # YOUR CODE HERE\n    raise NotImplementedError()"
+        assert stub in text
+        cells.write_text(text.replace(stub, textwrap.indent(textwrap.dedent(body), "    "), 1))
+    if init_extra:
+        init = folder / "rnn_core" / "__init__.py"
+        init.write_text(init.read_text() + "\n" + init_extra + "\n")
+    return folder
+
+
+GOOD = """\
+a = h_prev @ Wh.T + x_t @ We.T + b1
+h_next = activate(a, activation)
+"""
+
+
+def test_grade_pass_and_fail(edition1, tmp_path):
+    good = grade_submission(CHAPTERS[1], _submission(edition1, tmp_path / "good", GOOD))
+    assert good["passed"] and good["reason"] is None, good
+    assert {r["kind"] for r in good["results"]} == {"fixed"}
+    stub = grade_submission(CHAPTERS[1], _submission(edition1, tmp_path / "stub"))
+    assert not stub["passed"]
+    assert all("not implemented" in r["detail"] for r in stub["results"])
+
+
+def test_grader_ignores_edited_checks(edition1, tmp_path):
+    """A submission that rewrites its own checks still fails the reference ones."""
+    sub = _submission(edition1, tmp_path / "cheat")
+    (sub / "rnn_core" / "assign" / "checks.py").write_text(
+        "CHECKS = {'rnn_step_forward': [('fixed', 'hand-worked step', lambda r, g: 'ok')]}\n")
+    report = grade_submission(CHAPTERS[1], sub)
+    assert not report["passed"]
+
+
+@pytest.mark.parametrize("case, body, init_extra, reason", [
+    ("import-crash", None, "raise RuntimeError('broken package')", None),
+    ("hard-exit", "import os\nos._exit(3)\n", None, "died"),
+    ("loop", "while True:\n    pass\n", None, None),
+    ("unstoppable", "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n"
+                    "    except BaseException:\n        pass\n", None, "timed out"),
+    ("flood", "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n", None, "printed more"),
+    ("delete-outside", "import os, shutil\nshutil.rmtree(os.path.dirname(os.getcwd()), "
+                       "ignore_errors=True)\n" + GOOD, None, "outside its folder"),
+])
+def test_grader_survives_bad_submissions(edition1, tmp_path, case, body, init_extra, reason):
+    sub = _submission(edition1, tmp_path / case, body, init_extra)
+    listing = sorted(p.relative_to(sub) for p in sub.rglob("*"))
+    report = grade_submission(CHAPTERS[1], sub, timeout=8, check_timeout=1, max_output=200_000)
+    assert not report["passed"]
+    assert report["results"] and not any(r["passed"] for r in report["results"])
+    if reason:
+        assert reason in (report["reason"] or ""), report
+    if case == "import-crash":
+        assert "broken package" in report["results"][0]["detail"]
+    if case == "loop":
+        assert "longer than 1 s" in report["results"][0]["detail"]
+    assert sorted(p.relative_to(sub) for p in sub.rglob("*")) == listing  # the original is intact
+    assert tmp_path.exists()
+
+
+def test_grade_many_from_the_command_line(edition1, tmp_path):
+    """Forty submissions in one command: a parent folder, a summary table, a JSON report."""
+    parent = tmp_path / "class"
+    parent.mkdir()
+    for i in range(40):
+        body = GOOD if i % 4 else ("while True:\n    pass\n" if i == 0 else None)
+        _submission(edition1, parent / f"student{i:02d}", body)
+    report = tmp_path / "report.json"
+    proc = subprocess.run(
+        [PY, "-m", "rnn_core.assign", "grade", "ch01_rnn_cell.ipynb", str(parent),
+         "--json", str(report), "--check-timeout", "1", "--timeout", "20", "--jobs", "4"],
+        capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(report.read_text())
+    assert len(data["submissions"]) == 40
+    passed = {Path(s["submission"]).name for s in data["submissions"] if s["passed"]}
+    assert passed == {f"student{i:02d}" for i in range(40) if i % 4}
+    assert "30 of 40 submissions pass" in proc.stdout
+    assert "student00" in proc.stdout.split("submissions pass")[0].split("submission  checks")[-1]
+
+
+def test_grade_cli_exit_zero_when_all_pass(edition1, tmp_path):
+    sub = _submission(edition1, tmp_path / "one", GOOD)
+    report = tmp_path / "r.json"
+    proc = subprocess.run([PY, "-m", "rnn_core.assign", "grade", "1", str(sub), "--json",
+                           str(report)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PASS" in proc.stdout and json.loads(report.read_text())["passed"] is True
+
+
+def test_student_cli(tmp_path):
+    out = tmp_path / "ed"
+    proc = subprocess.run([PY, "-m", "rnn_core.assign", "student", "ch02_unrolling.ipynb",
+                           "--out", str(out), "--no-nbgrader"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "rnn_forward" in proc.stdout and (out / "ch02_unrolling.ipynb").is_file()
+    again = subprocess.run([PY, "-m", "rnn_core.assign", "student", "2", "--out", str(out)],
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 2 and "not empty" in again.stderr
+    bad = subprocess.run([PY, "-m", "rnn_core.assign", "student", "9", "--out", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "CHAPTER" in bad.stderr

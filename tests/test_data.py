@@ -1,0 +1,106 @@
+"""Corpus, vocabulary, contiguous split and stream batching."""
+
+import numpy as np
+import pytest
+
+from rnn_core.data import StreamBatcher, Vocab, load_pydoc_corpus, load_text, split_ids, stream_view
+
+
+def test_pydoc_corpus_is_the_sorted_join():
+    from pydoc_data.topics import topics
+
+    text = load_pydoc_corpus()
+    first = sorted(topics)[0]
+    assert text.startswith(topics[first])
+    assert len(text) == sum(len(v) for v in topics.values())
+    assert 400_000 < len(text) < 600_000
+
+
+def test_vocab_sorted_roundtrip():
+    v = Vocab.from_text("hello world")
+    assert v.chars == tuple(sorted(set("hello world")))
+    assert v.size == 8
+    ids = v.encode("world hello")
+    assert ids.dtype == np.int32
+    assert v.decode(ids) == "world hello"
+    assert v.encode("d")[0] == v.chars.index("d")
+
+
+def test_vocab_rejects_unknown_character():
+    v = Vocab.from_text("abc")
+    with pytest.raises(ValueError, match="'z' is not in the vocabulary"):
+        v.encode("abz")
+
+
+def test_split_is_contiguous_and_disjoint():
+    ids = np.arange(1000)
+    train, valid = split_ids(ids, 0.1)
+    assert len(valid) == 100 and len(train) == 900
+    assert np.array_equal(np.concatenate([train, valid]), ids)
+    assert train.max() < valid.min()  # every validation position comes after training
+
+
+def test_split_returns_copies():
+    ids = np.arange(100)
+    train, valid = split_ids(ids)
+    train[0] = -1
+    assert ids[0] == 0
+
+
+def test_batcher_windows_continue_each_stream():
+    ids = np.arange(103)  # N=4 streams of 25 ids, T=6: (25-1)//6 = 4 windows
+    b = StreamBatcher(ids, N=4, T=6)
+    assert b.n_windows == 4
+    assert np.array_equal(b.streams[:, 0], [0, 25, 50, 75])
+    x0, y0, reset0 = b.window(0)
+    x1, y1, reset1 = b.window(1)
+    assert reset0 and not reset1
+    assert x0.shape == (4, 6) and y0.shape == (4, 6)
+    assert np.array_equal(y0, x0 + 1)  # targets are the next character
+    assert np.array_equal(x1[:, 0], x0[:, -1] + 1)  # window 1 continues window 0 in every row
+    assert np.array_equal(y1[:, 0], y0[:, -1] + 1)
+
+
+def test_batcher_wraps_around():
+    b = StreamBatcher(np.arange(103), N=4, T=6)
+    x4, _, reset = b.window(b.n_windows)
+    assert reset
+    assert np.array_equal(x4, b.window(0)[0])
+    # the last window never reads past its stream
+    _, y_last, _ = b.window(b.n_windows - 1)
+    assert np.array_equal(y_last[:, -1], b.streams[:, b.n_windows * 6])
+
+
+def test_batcher_every_target_once_per_epoch():
+    ids = np.arange(1000)
+    b = StreamBatcher(ids, N=5, T=7)
+    targets = np.concatenate([b.window(k)[1].ravel() for k in range(b.n_windows)])
+    assert len(np.unique(targets)) == len(targets) == 5 * 7 * b.n_windows
+
+
+def test_batcher_too_short():
+    with pytest.raises(ValueError, match="too few"):
+        StreamBatcher(np.arange(20), N=4, T=6)
+
+
+def test_stream_view_predicts_each_id_once():
+    x, y = stream_view(np.arange(40), 4)
+    assert x.shape == (4, 9)
+    assert np.array_equal(y, x + 1)
+    assert len(np.unique(y)) == y.size
+
+
+def test_load_text(tmp_path):
+    p = tmp_path / "t.txt"
+    p.write_text("héllo\nwörld", encoding="utf-8")
+    assert load_text(p) == "héllo\nwörld"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"abc\xff\xfe")
+    with pytest.raises(ValueError, match="not UTF-8"):
+        load_text(bad)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match="0 characters"):
+        load_text(empty)
+    with pytest.raises(ValueError, match="does not exist"):
+        load_text(tmp_path / "missing.txt")

@@ -1,0 +1,125 @@
+"""CharRNN: gradients against central differences, carried state, evaluation, sampling."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from rnn_core.gradcheck import numerical_gradient, rel_error
+from rnn_core.model import PARAM_NAMES, CharRNN
+from rnn_core.sampling import apply_temperature, sample_ids
+
+
+def tiny(dtype=np.float64, seed=0, V=7, Dh=5, d=3):
+    return CharRNN.init(V, Dh, d, np.random.default_rng(seed), dtype=dtype)
+
+
+def test_init_shapes_dtype_and_determinism():
+    m = tiny(np.float32)
+    shapes = {"E": (7, 3), "We": (5, 3), "Wh": (5, 5), "b1": (5,), "U": (5, 7), "b2": (7,)}
+    assert {k: v.shape for k, v in m.params.items()} == shapes
+    assert all(v.dtype == np.float32 for v in m.params.values())
+    m2 = tiny(np.float32)
+    assert all(np.array_equal(m.params[k], m2.params[k]) for k in PARAM_NAMES)
+    m3 = tiny(np.float32, seed=1)
+    assert not np.array_equal(m.params["Wh"], m3.params["Wh"])
+
+
+def test_initial_loss_is_near_uniform():
+    m = tiny(V=20, Dh=16, d=8)
+    rng = np.random.default_rng(1)
+    ids, y = rng.integers(0, 20, (4, 10)), rng.integers(0, 20, (4, 10))
+    loss, _ = m.loss(ids, y, m.zero_state(4))
+    assert abs(loss - np.log(20)) < 0.05
+
+
+@pytest.mark.parametrize("name", PARAM_NAMES)
+def test_gradients_match_central_differences(name):
+    m = tiny()
+    rng = np.random.default_rng(2)
+    ids, y = rng.integers(0, 7, (2, 4)), rng.integers(0, 7, (2, 4))
+    h0 = rng.standard_normal((2, 5)) * 0.5
+    _, grads, _ = m.loss_and_grads(ids, y, h0)
+
+    def f(value):
+        params = dict(m.params, **{name: value})
+        return CharRNN(params).loss(ids, y, h0)[0]
+
+    num = numerical_gradient(f, m.params[name])
+    assert rel_error(grads[name], num) < 1e-6
+
+
+def test_h_last_carries_the_state():
+    """Two windows with the carried state give the losses of one long window."""
+    m = tiny()
+    rng = np.random.default_rng(3)
+    ids, y = rng.integers(0, 7, (3, 8)), rng.integers(0, 7, (3, 8))
+    h0 = m.zero_state(3)
+    loss_all, h_all = m.loss(ids, y, h0)
+    loss_a, h_a = m.loss(ids[:, :4], y[:, :4], h0)
+    loss_b, h_b = m.loss(ids[:, 4:], y[:, 4:], h_a)
+    assert np.isclose(loss_all, (loss_a + loss_b) / 2)
+    assert np.allclose(h_all, h_b)
+
+
+def test_loss_and_grads_leaves_inputs_alone():
+    m = tiny(np.float32)
+    before = copy.deepcopy(m.params)
+    rng = np.random.default_rng(4)
+    ids, y = rng.integers(0, 7, (2, 5)), rng.integers(0, 7, (2, 5))
+    h0 = np.ones((2, 5), dtype=np.float32) * 0.1
+    h0_copy = h0.copy()
+    loss, grads, h = m.loss_and_grads(ids, y, h0)
+    assert all(np.array_equal(before[k], m.params[k]) for k in PARAM_NAMES)
+    assert np.array_equal(h0, h0_copy)
+    assert all(g.dtype == np.float32 for g in grads.values()) and h.dtype == np.float32
+
+
+def test_evaluate_counts_every_character_once():
+    m = tiny()
+    rng = np.random.default_rng(5)
+    ids = rng.integers(0, 7, 41)  # 4 streams of 10: 9 predictions each
+    x = ids[:40].reshape(4, 10)
+    expected, _ = m.loss(x[:, :-1], x[:, 1:], m.zero_state(4))
+    assert np.isclose(m.evaluate(ids, n_streams=4, chunk=3), expected)
+
+
+def test_params_are_validated():
+    p = tiny().params
+    with pytest.raises(ValueError, match="Wh"):
+        CharRNN(dict(p, Wh=np.zeros((5, 4))))
+    with pytest.raises(ValueError, match="missing"):
+        CharRNN({k: v for k, v in p.items() if k != "U"})
+
+
+def test_temperature_is_power_of_probabilities():
+    theta = np.array([1.0, 2.0, 0.5])
+    p = np.exp(theta) / np.exp(theta).sum()
+    for tau in (0.5, 0.8, 2.0):
+        q = p ** (1 / tau)
+        assert np.allclose(apply_temperature(theta, tau), q / q.sum())
+    with pytest.raises(ValueError, match="temperature"):
+        apply_temperature(theta, 0.0)
+
+
+def test_sampling_is_reproducible_and_seeded():
+    m = tiny()
+    a = sample_ids(m, np.random.default_rng(0), 50, 1.0)
+    b = sample_ids(m, np.random.default_rng(0), 50, 1.0)
+    c = sample_ids(m, np.random.default_rng(1), 50, 1.0)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert a.min() >= 0 and a.max() < 7
+
+
+def test_low_temperature_picks_the_most_likely():
+    m = tiny()
+    p = dict(m.params)
+    p["b2"] = np.zeros(7)
+    p["b2"][3] = 5.0  # character 3 is far the most likely after any input
+    p["U"] = np.zeros_like(p["U"])
+    ids = sample_ids(CharRNN(p), np.random.default_rng(0), 100, temperature=0.05)
+    assert np.all(ids == 3)
+    hot = sample_ids(CharRNN(p), np.random.default_rng(0), 2000, temperature=1.0)
+    # at tau = 1 the frequency of character 3 is close to its probability
+    prob = np.exp(5) / (np.exp(5) + 6)
+    assert abs(np.mean(hot == 3) - prob) < 0.03

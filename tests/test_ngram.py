@@ -1,0 +1,54 @@
+"""n-gram baselines: probabilities counted by hand, normalisation, and the reference numbers."""
+
+import numpy as np
+import pytest
+
+from rnn_core.data import Vocab, load_pydoc_corpus, split_ids
+from rnn_core.ngram import NGram, baseline_table, uniform_bpc
+
+
+def test_uniform():
+    assert uniform_bpc(8) == 3.0
+
+
+def test_bigram_add_one_by_hand():
+    # text "abab a": ids a=0, b=1; bigrams counted: ab, ba, ab -> count(a)=2 as context, count(b)=1
+    ids = np.array([0, 1, 0, 1])
+    m = NGram(2, V=2, k=1.0).fit(ids)
+    # P(b|a) = (2+1)/(2+2) = 3/4;  P(a|b) = (1+1)/(1+2) = 2/3
+    lp = m.log2_probs(np.array([0, 1, 0]))
+    assert np.allclose(2.0 ** lp, [3 / 4, 2 / 3])
+
+
+def test_unigram_add_k_by_hand():
+    ids = np.array([0, 0, 0, 1])
+    m = NGram(1, V=3, k=0.5).fit(ids)
+    # P(c) = (count(c) + 0.5) / (4 + 1.5)
+    assert np.allclose(2.0 ** m.log2_probs(np.array([0, 1, 2])), [3.5 / 5.5, 1.5 / 5.5, 0.5 / 5.5])
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_distributions_sum_to_one(order):
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, 5, 300)
+    m = NGram(order, V=5, k=0.1).fit(ids)
+    for ctx in ([0, 1], [4, 4], [2, 3]):
+        assert np.isclose(m.probs(np.array(ctx)).sum(), 1.0)
+
+
+def test_reference_numbers_on_the_bundled_split():
+    """The issue quotes, for this split: bigram add-one ~3.35, trigram add-0.1 ~2.50 bpc."""
+    text = load_pydoc_corpus()
+    vocab = Vocab.from_text(text)
+    train, valid = split_ids(vocab.encode(text))
+    rows = dict(baseline_table(train, valid, vocab.size, k_values=(1.0, 0.1)))
+    assert abs(rows["bigram add-1"] - 3.35) < 0.02
+    assert abs(rows["trigram add-0.1"] - 2.50) < 0.02
+    assert rows["uniform (log2 V)"] > rows["unigram add-1"] > rows["bigram add-1"] > rows["trigram add-0.1"]
+
+
+def test_fit_required_and_bad_ids():
+    with pytest.raises(ValueError, match="fit"):
+        NGram(2, 3).log2_probs(np.array([0, 1]))
+    with pytest.raises(ValueError, match="ids"):
+        NGram(2, 3).fit(np.array([0, 5]))

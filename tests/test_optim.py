@@ -1,0 +1,103 @@
+"""Optimisers against their update formulas, worked by hand, and on a quadratic."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from rnn_core.optim import SGD, Adagrad, Adam, linear_decay
+
+
+def test_sgd_momentum_two_steps_by_hand():
+    opt = SGD(lr=0.1, momentum=0.9)
+    p = {"w": np.array([1.0, -2.0])}
+    g = {"w": np.array([0.5, 1.0])}
+    p1 = opt.step(p, g)
+    # v1 = g = [0.5, 1];  p1 = p - 0.1 v1 = [0.95, -2.1]
+    assert np.allclose(p1["w"], [0.95, -2.1])
+    p2 = opt.step(p1, g)
+    # v2 = 0.9 v1 + g = [0.95, 1.9];  p2 = p1 - 0.1 v2 = [0.855, -2.29]
+    assert np.allclose(p2["w"], [0.855, -2.29])
+
+
+def test_adagrad_two_steps_by_hand():
+    opt = Adagrad(lr=0.5, eps=1e-12)
+    p = {"w": np.array([1.0])}
+    p1 = opt.step(p, {"w": np.array([3.0])})
+    # G = 9; step = 0.5 * 3 / 3 = 0.5
+    assert np.allclose(p1["w"], [0.5])
+    p2 = opt.step(p1, {"w": np.array([4.0])})
+    # G = 25; step = 0.5 * 4 / 5 = 0.4
+    assert np.allclose(p2["w"], [0.1])
+
+
+def test_adam_two_steps_by_hand():
+    opt = Adam(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
+    p = {"w": np.array([1.0])}
+    p1 = opt.step(p, {"w": np.array([2.0])})
+    # m = 0.2, v = 0.004; m_hat = 2, v_hat = 4: step = 0.1 * 2 / 2 = 0.1
+    assert np.allclose(p1["w"], [0.9])
+    p2 = opt.step(p1, {"w": np.array([-1.0])})
+    # m = 0.9*0.2 - 0.1 = 0.08, v = 0.999*0.004 + 0.001 = 0.004996
+    # m_hat = 0.08/0.19, v_hat = 0.004996/0.001999
+    m_hat, v_hat = 0.08 / 0.19, 0.004996 / (1 - 0.999**2)
+    assert np.allclose(p2["w"], [0.9 - 0.1 * m_hat / (np.sqrt(v_hat) + 1e-8)])
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, 0.9), lambda: Adagrad(0.5), lambda: Adam(0.05)])
+def test_converges_on_a_quadratic(make):
+    # f(w) = 0.5 (w - c)^T A (w - c) with an ill-conditioned diagonal A: minimum at c.
+    A = np.array([1.0, 10.0])
+    c = np.array([3.0, -2.0])
+    opt = make()
+    p = {"w": np.zeros(2)}
+    for _ in range(2000):
+        p = opt.step(p, {"w": A * (p["w"] - c)})
+    assert np.allclose(p["w"], c, atol=1e-3)
+
+
+def test_step_does_not_mutate_inputs():
+    opt = Adam(0.1)
+    p = {"w": np.ones(3, dtype=np.float32)}
+    g = {"w": np.full(3, 0.5, dtype=np.float32)}
+    p_copy, g_copy = copy.deepcopy(p), copy.deepcopy(g)
+    new = opt.step(p, g)
+    assert np.array_equal(p["w"], p_copy["w"]) and np.array_equal(g["w"], g_copy["w"])
+    assert new["w"] is not p["w"]
+    assert new["w"].dtype == np.float32  # float32 in, float32 out
+
+
+@pytest.mark.parametrize("cls", [SGD, Adagrad, Adam])
+def test_state_roundtrip_continues_identically(cls):
+    rng = np.random.default_rng(0)
+    grads = [{"w": rng.standard_normal(4), "b": rng.standard_normal(2)} for _ in range(6)]
+    p0 = {"w": np.zeros(4), "b": np.zeros(2)}
+    a = cls(0.1)
+    p = p0
+    for g in grads:
+        p = a.step(p, g)
+    b = cls(0.1)
+    q = p0
+    for g in grads[:3]:
+        q = b.step(q, g)
+    c = cls(0.1)
+    c.load_state_dict(b.state_dict())
+    for g in grads[3:]:
+        q = c.step(q, g)
+    for k in p:
+        assert np.array_equal(p[k], q[k])
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="lr"):
+        Adam(lr=-1)
+    with pytest.raises(ValueError, match="momentum"):
+        SGD(0.1, momentum=1.5)
+    with pytest.raises(ValueError, match="grads"):
+        SGD(0.1).step({"w": np.zeros(2)}, {"w": np.zeros(3)})
+
+
+def test_linear_decay():
+    assert linear_decay(1.0, 0, 4) == 1.0
+    assert linear_decay(1.0, 3, 4) == 0.25
+    assert linear_decay(1.0, 9, 4) == 0.0
