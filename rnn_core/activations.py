@@ -31,9 +31,12 @@ def softmax(x):
     x = as_float_array("x", x, None)
     if x.ndim == 0:
         raise ValueError("x: expected shape (..., V) with at least one axis, got ()")
+    ### BEGIN SOLUTION
     shifted = x - x.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)
+    p = e / e.sum(axis=-1, keepdims=True)
+    ### END SOLUTION
+    return p
 
 
 def log_softmax(x):

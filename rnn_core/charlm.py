@@ -2,7 +2,7 @@
 
 Train on the bundled corpus (``pydoc_data.topics``) or on any UTF-8 file::
 
-    python -m rnn_core.charlm train --out char.npz            # 3000 steps, about a minute
+    python -m rnn_core.charlm train --out char.npz            # 2000 steps, about a minute
     python -m rnn_core.charlm train --text my.txt --out my.npz --steps 500
     python -m rnn_core.charlm sample --checkpoint char.npz --length 300 --temperature 0.8 --seed 0
 
@@ -40,7 +40,7 @@ from .sampling import sample_text
 from .training import LN2, TrainConfig, TrainingDivergedError, TrainState, train
 
 FORMAT = "charlm-1"
-DEFAULTS = {"steps": 3000, "hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
+DEFAULTS = {"steps": 2000, "hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
             "lr": 5e-3, "clip": 5.0, "seed": 0, "optimizer": "adam", "schedule": "linear",
             "eval_every": 250, "valid_fraction": 0.1}
 # Settings fixed by a checkpoint: a resumed run may not change them.
@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--text", help="UTF-8 text file (default: the bundled pydoc corpus)")
     t.add_argument("--out", required=True, help="checkpoint to write (.npz)")
     t.add_argument("--resume", help="checkpoint to continue from")
-    t.add_argument("--steps", type=_nonneg_int("steps"), help="total steps (default 3000)")
+    t.add_argument("--steps", type=_nonneg_int("steps"), help="total steps (default 2000)")
     t.add_argument("--decay-steps", type=_positive_int("decay-steps"),
                    help="step at which the linear schedule reaches lr 0 (default: --steps)")
     t.add_argument("--hidden", type=_positive_int("hidden"), help="hidden units Dh (256)")

@@ -26,7 +26,7 @@ def numerical_gradient(f, x, df=None, h=1e-5):
     -------
     grad : float64 array shaped like ``x``.
     """
-    x_work = np.array(x, dtype=np.float64, copy=True)
+    x_work = np.array(x, dtype=np.float64, copy=True, order="C")  # C order: flat is a view
     if not np.all(np.isfinite(x_work)):
         raise ValueError(f"x: expected finite values (shape {x_work.shape})")
     upstream = None if df is None else np.array(df, dtype=np.float64, copy=True)
@@ -35,9 +35,9 @@ def numerical_gradient(f, x, df=None, h=1e-5):
     for i in range(flat.size):
         original = flat[i]
         flat[i] = original + h
-        plus = np.asarray(f(x_work), dtype=np.float64)
+        plus = np.array(f(x_work), dtype=np.float64, copy=True)  # f may return a view of x
         flat[i] = original - h
-        minus = np.asarray(f(x_work), dtype=np.float64)
+        minus = np.array(f(x_work), dtype=np.float64, copy=True)
         flat[i] = original
         if upstream is None:
             if plus.size != 1:

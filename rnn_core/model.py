@@ -15,7 +15,7 @@ from .init import gaussian, orthogonal
 from .layers import affine_backward, affine_forward, embedding_backward, embedding_forward
 from .losses import softmax_cross_entropy
 from .recurrent import rnn_backward, rnn_forward
-from .validation import Dims, as_float_array, as_index_array
+from .validation import Dims, as_float_array, check_activation
 
 PARAM_NAMES = ("E", "We", "Wh", "b1", "U", "b2")
 
@@ -71,7 +71,7 @@ class CharRNN:
             checked[k] = as_float_array(k, params[k], specs[k], dims, dtype, "E")
             dtype = checked["E"].dtype
         self.params = checked
-        self.activation = activation
+        self.activation = check_activation(activation)
 
     @classmethod
     def init(cls, V: int, Dh: int, d: int, rng, dtype=np.float32, activation="tanh") -> "CharRNN":

@@ -94,7 +94,7 @@ def _diverged(what: str, step: int, lr: float) -> TrainingDivergedError:
 
 
 def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
-          state: TrainState | None = None, progress: bool = True, on_step=None):
+          state: TrainState | None = None, progress=True, on_step=None):
     """Train ``model`` until ``state.step == config.steps``.
 
     Nothing passed in is modified: the model, optimiser and state are copied first.
@@ -107,7 +107,8 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
     valid_ids : (Lv,) validation ids.
     config : TrainConfig.
     state : TrainState to resume from; a fresh one by default.
-    progress : show a tqdm bar with the current loss.
+    progress : show a tqdm bar with the current loss (on stderr); a dict instead of True
+        is passed on to ``tqdm`` as options, e.g. ``{"mininterval": 5}``.
     on_step : optional ``f(step, model)`` called after every step (e.g. to keep snapshots).
 
     Returns
@@ -124,8 +125,11 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
     if state.step == 0 and not state.valid_steps:
         state.valid_steps.append(0)
         state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
-    bar = tqdm(total=config.steps, initial=state.step, disable=not progress, unit="step",
-               desc="training", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+    options = dict(unit="step", desc="training", file=sys.stderr, mininterval=0.5,
+                   dynamic_ncols=True)
+    if isinstance(progress, dict):
+        options.update(progress)
+    bar = tqdm(total=config.steps, initial=state.step, disable=not progress, **options)
     try:
         while state.step < config.steps:
             step, lr = state.step, config.lr_at(state.step)

@@ -62,10 +62,11 @@ def favicon(path: Path) -> None:
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
     ax.axis("off")
-    ax.add_patch(FancyArrowPatch((6.2, 7.2), (3.8, 7.2), connectionstyle="arc3,rad=1.4",
-                                 arrowstyle="-|>", mutation_scale=6, lw=1.6, color=ORANGE))
-    ax.add_patch(Circle((5, 4.3), 3.3, facecolor=BLUE, edgecolor=BLACK, lw=0.8))
-    ax.text(5, 4.3, "h", color="white", ha="center", va="center", fontsize=15,
+    # The recurrent loop: out of the cell's right side, over the top, back in on the left.
+    ax.add_patch(FancyArrowPatch((7.2, 5.4), (2.8, 5.4), connectionstyle="arc3,rad=1.5",
+                                 arrowstyle="-|>", mutation_scale=9, lw=2.6, color=ORANGE))
+    ax.add_patch(Circle((5, 3.5), 3.0, facecolor=BLUE, edgecolor=BLACK, lw=0.8))
+    ax.text(5, 3.4, "h", color="white", ha="center", va="center", fontsize=17,
             fontweight="bold")
     fig.savefig(path, facecolor="white", transparent=False)
     plt.close(fig)

@@ -37,7 +37,7 @@ OUTPUT = Path(os.environ.get("RNN_BOOK_OUTPUT", ROOT)).resolve()
 BUILD = OUTPUT / "_build"
 HTML = BUILD / "html"
 SCREENSHOTS = BUILD / "screenshots"
-BUILD_LOG = OUTPUT / "_build_site_test.log"
+BUILD_LOG = BUILD / "site_test_build.log"
 CHAPTER = re.compile(r"^ch\d\d_.*\.html$")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -70,6 +70,7 @@ def _build_book() -> None:
     if os.environ.get("RNN_BOOK_REUSE_BUILD") == "1" and (HTML / "index.html").exists():
         return
     shutil.rmtree(BUILD, ignore_errors=True)
+    BUILD.mkdir(parents=True)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--all",
            "-W", "-n", "--keep-going"]
     if OUTPUT != ROOT:
@@ -81,10 +82,15 @@ def _build_book() -> None:
     warnings = [ln for ln in plain.splitlines()
                 if re.search(r"(WARNING|ERROR|CRITICAL):", ln) and "IPKernelApp" not in ln]
     if proc.returncode != 0 or warnings or not (HTML / "index.html").exists():
-        tail = "\n".join(plain.splitlines()[-60:])
-        listed = "\n".join(warnings[:40])
+        tail = "\n".join(plain.splitlines()[-30:])
+        counts = {}
+        for w in warnings:
+            counts[w] = counts.get(w, 0) + 1
+        listed = "\n".join(f"{w}" + (f"  (x{n})" if n > 1 else "")
+                           for w, n in list(counts.items())[:40])
         pytest.fail(
-            f"book build failed (exit {proc.returncode}, {len(warnings)} warning(s)); "
+            f"book build failed (exit {proc.returncode}, {len(warnings)} warning(s), "
+            f"{len(counts)} distinct); "
             f"full log: {BUILD_LOG}\n--- warnings ---\n{listed}\n--- log tail ---\n{tail}",
             pytrace=False,
         )
@@ -137,7 +143,10 @@ _JS_MATH = """async () => {
     if (i >= 0) raw.push(text.slice(Math.max(0, i - 30), i + 40).replace(/\\s+/g, ' '));
   }
   const mjxErrors = document.querySelectorAll('mjx-merror, [data-mjx-error]').length;
-  return {hasMath, typeset, error, raw, mjxErrors};
+  const untypeset = Array.from(document.querySelectorAll('article .math'))
+    .filter(e => !e.querySelector('mjx-container'))
+    .map(e => e.textContent.trim().slice(0, 60));
+  return {hasMath, typeset, error, raw, mjxErrors, untypeset};
 }"""
 
 _JS_HEADINGS = """() => Array.from(
@@ -296,6 +305,8 @@ def test_math_is_typeset(site):
             problems.append(f"{p}: page has math but MathJax typeset nothing")
         if m["mjxErrors"]:
             problems.append(f"{p}: {m['mjxErrors']} formula(s) with TeX errors")
+        for tex in m.get("untypeset", [])[:5]:
+            problems.append(f"{p}: formula not typeset: {tex}")
         for snippet in m["raw"]:
             problems.append(f"{p}: raw TeX left in the visible text: ...{snippet}...")
     _report(problems, "math problem(s)")
@@ -456,3 +467,26 @@ def test_api_page_covers_every_module(site):
                if not m.name.rsplit(".", 1)[-1].startswith("_")]
     missing = [m for m in modules if not re.search(rf"automodule::\s+{re.escape(m)}\s*$", source, re.M)]
     assert not missing, f"book/api.md: no automodule for {missing} (add a '### `name`' section)"
+
+
+_REMOTE_ASSET = re.compile(
+    r'<(?:script|img|iframe|source|video|audio)\b[^>]*\bsrc="(https?:)?//[^"]+"'
+    r'|<link\b[^>]*\brel="(?:stylesheet|preload|icon|modulepreload)"[^>]*\bhref="(https?:)?//[^"]+"'
+    r'|<link\b[^>]*\bhref="(https?:)?//[^"]+"[^>]*\brel="(?:stylesheet|preload|icon|modulepreload)"',
+    re.IGNORECASE,
+)
+
+
+def test_no_page_references_a_cdn_for_content(site):
+    """Static twin of the offline check: no script, style, font or image is fetched from a server.
+
+    (Links to elsewhere, such as the launch buttons, are fine: a reader follows them on purpose.)
+    """
+    problems = []
+    for rel in site["pages"]:
+        text = (HTML / rel).read_text(encoding="utf-8", errors="replace")
+        for m in _REMOTE_ASSET.finditer(text):
+            problems.append(f"{rel}: remote asset {m.group(0)[:160]}")
+        if re.search(r"<script[^>]*mathjax", text, re.I) and "_static/mathjax/" not in text:
+            problems.append(f"{rel}: MathJax is not the bundled copy in _static/mathjax")
+    _report(problems, "remote asset reference(s)")

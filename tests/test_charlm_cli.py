@@ -189,3 +189,22 @@ def test_bad_sampling_arguments(capsys, trained, existing_out):
     assert "--temperature" in err
     err = run_bad(capsys, ["sample", "--checkpoint", trained, "--length", "-3"], existing_out)
     assert "--length" in err
+
+
+def test_checkpoint_write_is_atomic_and_pickle_free(tmp_path):
+    from rnn_core.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+
+    path = tmp_path / "ck.npz"
+    save_checkpoint(path, {"a": np.arange(3)})
+    before = path.read_bytes()
+    # a failing write (an object array needs pickle) leaves the old file and no temporary file
+    with pytest.raises(CheckpointError, match="object"):
+        save_checkpoint(path, {"a": np.arange(3), "b": np.array([{"x": 1}], dtype=object)})
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ck.npz"]
+    assert np.array_equal(load_checkpoint(path)["a"], np.arange(3))
+    # a file holding a pickled object array is refused, not unpickled
+    evil = tmp_path / "evil.npz"
+    np.savez(evil, b=np.array([{"x": 1}], dtype=object))
+    with pytest.raises(CheckpointError, match="not a valid"):
+        load_checkpoint(evil)

@@ -188,3 +188,15 @@ def test_rel_error_definition():
     assert rel_error(np.zeros(3), np.zeros(3)) == 0.0
     with pytest.raises(ValueError, match="shape"):
         rel_error(np.zeros((2, 3)), np.zeros((3, 2)))
+
+
+def test_numerical_gradient_of_a_function_returning_its_argument():
+    # f(x) = x returns the perturbed buffer itself; the Jacobian is the identity.
+    x = np.array([0.3, -1.2])
+    df = np.array([2.0, 5.0])
+    np.testing.assert_allclose(numerical_gradient(lambda v: v, x, df), df, rtol=1e-9)
+
+
+def test_numerical_gradient_of_a_transposed_view():
+    x = np.arange(6.0).reshape(2, 3).T  # not C-contiguous
+    np.testing.assert_allclose(numerical_gradient(lambda v: np.sum(v**2), x), 2 * x, rtol=1e-8)

@@ -156,3 +156,32 @@ def test_jacobian_bound_uses_singular_value_and_gamma():
         jacobian_bound(Wh, "tanh", 0)
     with pytest.raises(ValueError, match="activation"):
         jacobian_bound(Wh, "gelu", 3)
+
+
+def test_plot_helpers_draw_on_the_given_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rnn_core.flow_plots import plot_gradient_heatmap, plot_gradient_norms
+
+    x, h0, Wh, We, b1, dh = _problem(20)
+    _, cache = rnn_forward(x, h0, Wh, We, b1, "tanh")
+    fig, (a1, a2) = plt.subplots(1, 2)
+    norms = hidden_gradient_norms(dh, cache)
+    assert plot_gradient_norms(a1, norms, label="n", color="k") is a1
+    line = a1.get_lines()[0]
+    assert a1.get_yscale() == "log"
+    assert np.array_equal(line.get_xdata(), np.arange(1, x.shape[1] + 1))
+    assert np.allclose(line.get_ydata(), norms)
+    grads = hidden_gradients(dh, cache)
+    assert plot_gradient_heatmap(a2, grads) is a2
+    image = a2.get_images()[0].get_array()
+    # Drawn as (unit, step): the batch is reduced to the root of the sum of squares.
+    assert np.allclose(image.T, np.sqrt(np.sum(grads**2, axis=0)))
+    with pytest.raises(ValueError, match="norms: expected shape"):
+        plot_gradient_norms(a1, np.ones((2, 3)))
+    with pytest.raises(ValueError, match="grads: expected shape"):
+        plot_gradient_heatmap(a2, np.ones(3))
+    plt.close(fig)

@@ -51,11 +51,24 @@ def main(argv=None) -> int:
     g.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
 
     sub.add_parser("list", help="list the chapters and the functions each one derives")
+
+    c = sub.add_parser("site-config",
+                       help="write a _config.yml for a book site without exercise solutions")
+    c.add_argument("--config", default=None, help="the book's _config.yml (default: the repository's)")
+    c.add_argument("--out", required=True, help="where to write the student site's config")
     args = parser.parse_args(argv)
 
     if args.command == "list":
         for c in CHAPTERS.values():
             print(f"{c.number}  {c.notebook:<26} {', '.join(f for _, f in c.derives) or '-'}")
+        return 0
+
+    if args.command == "site-config":
+        from .site import write_student_config
+
+        path = write_student_config(args.config, args.out)
+        print(f"wrote {path}: build with  jupyter-book build . --config {path} "
+              "--path-output _build/student")
         return 0
 
     try:

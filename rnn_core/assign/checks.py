@@ -467,6 +467,37 @@ def sample_fixed(rnn, numgrad):
     return "a model that counts 0 1 2 3 0 ..."
 
 
+class _PlainSGD:
+    """``p - lr * g``: the grader's own optimiser, so a train check does not rest on optim.py."""
+
+    def step(self, params, grads, lr):
+        return {k: params[k] - lr * grads[k] for k in params}
+
+
+def train_fixed(rnn, numgrad):
+    # Two steps of the loop with plain SGD (lr 0.1) on windows 0 and 1 of a tiny stream, against
+    # the same two steps written out: (x, y) = window k; loss, g, h = loss_and_grads(x, y, h);
+    # g scaled by min(1, clip / ||g||); p <- p - lr g. The clip (1e-3) is far below ||g||.
+    rng = np.random.default_rng(10)
+    V, lr, clip = 5, 0.1, 1e-3
+    ids = rng.integers(0, V, size=60)
+    batcher = rnn.StreamBatcher(ids, N=2, T=4)
+    model = rnn.CharRNN.init(V, 6, 3, rng, dtype=np.float64)
+    config = rnn.TrainConfig(steps=2, lr=lr, clip=clip, eval_every=100, eval_streams=2)
+    trained, _, state = rnn.train(model, _PlainSGD(), batcher, ids[:20], config, progress=False)
+    params, h, losses = dict(model.params), np.zeros((2, 6)), []
+    for k in range(2):
+        x, y, _ = batcher.window(k)
+        loss, g, h = rnn.CharRNN(params, model.activation).loss_and_grads(x, y, h)
+        norm = math.sqrt(sum(float(np.sum(v * v)) for v in g.values()))
+        params = {n: params[n] - lr * g[n] * min(1.0, clip / norm) for n in params}
+        losses.append(loss)
+    _close("train_loss", state.train_loss, losses)
+    for n in params:
+        _close(f"params[{n!r}] after 2 steps", trained.params[n], params[n])
+    return "two clipped SGD steps written out by hand"
+
+
 # function -> [(kind, description, check)]
 CHECKS = {
     "rnn_step_forward": [("fixed", "hand-worked step", step_forward_fixed),
@@ -496,5 +527,6 @@ CHECKS = {
     "Adam._update": [("fixed", "two Adam steps", adam_fixed)],
     "NGram.log2_probs": [("fixed", "add-one counts", ngram_fixed)],
     "sample_ids": [("fixed", "a counting model", sample_fixed)],
+    "train": [("fixed", "two steps of the loop", train_fixed)],
 }
 

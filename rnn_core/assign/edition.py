@@ -34,7 +34,7 @@ as in the book.{later}
 ## Install
 Python 3.11 or newer, then in this folder:
 
-    python -m pip install numpy matplotlib jupyterlab
+    python -m pip install numpy matplotlib threadpoolctl tqdm jupyterlab
 
 Do **not** `pip install rnn_core`: the notebook uses the copy in this folder,
 and its first code cell checks that it does.

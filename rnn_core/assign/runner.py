@@ -27,7 +27,7 @@ import time
 import traceback
 
 MODULES = ("cells", "recurrent", "layers", "losses", "activations", "truncated", "clipping",
-           "gradient_flow", "optim", "model", "sampling", "ngram", "training")
+           "gradient_flow", "optim", "model", "sampling", "ngram", "training", "data")
 
 
 class CheckTimeout(Exception):

@@ -1,7 +1,8 @@
 """The one table that ties chapters to the ``rnn_core`` functions they derive.
 
 A chapter plugs into the student editions, the grader, the instructor page and
-the dependency graph by adding one :class:`Chapter` entry to :data:`CHAPTERS`
+the dependency graph by adding one :class:`rnn_core.assign.table.Chapter` entry to
+:data:`rnn_core.assign.table.CHAPTERS`
 (and, for each function it derives, solution markers in its body and checks in
 :mod:`rnn_core.assign.checks`).
 """
@@ -33,8 +34,8 @@ CHAPTERS: dict[int, Chapter] = {
             1, "ch01_rnn_cell.ipynb", "One RNN cell",
             (("cells.py", "rnn_step_forward"),),
             (), 60,
-            ("Write one recurrent step h_t = act(h_{t-1} Wh^T + x_t We^T + b1) with shapes (N, Dh).",
-             "Read PyTorch's nn.RNN parameter layout and map it onto We, Wh, b1.",
+            ("Write one recurrent step `h_next = act(h_prev @ Wh.T + x_t @ We.T + b1)`, shapes `(N, Dh)`.",
+             "Map PyTorch's `nn.RNN` parameter layout onto `We`, `Wh`, `b1`.",
              "Compare sigmoid, tanh and ReLU as the cell's activation."),
         ),
         Chapter(
@@ -43,7 +44,7 @@ CHAPTERS: dict[int, Chapter] = {
             (1,), 60,
             ("Unroll the cell over T steps with shared weights.",
              "Move the input projection out of the time loop: one matmul for all steps.",
-             "Keep batch-major (N, T, Dh) outputs while computing time-major inside."),
+             "Return batch-major `(N, T, Dh)` states while computing time-major inside."),
         ),
         Chapter(
             3, "ch03_predictions.ipynb", "From states to predictions",
@@ -60,7 +61,7 @@ CHAPTERS: dict[int, Chapter] = {
              ("layers.py", "embedding_backward")),
             (1, 3), 90,
             ("Derive the gradients of one step, of the affine layer and of the embedding.",
-             "Check every gradient against central differences (numerical_gradient, rel_error).",
+             "Check every gradient against central differences (`numerical_gradient`, `rel_error`).",
              "Explain why a repeated id sums its gradients (scatter-add)."),
         ),
         Chapter(
@@ -75,7 +76,7 @@ CHAPTERS: dict[int, Chapter] = {
             6, "ch06_gradient_flow.ipynb", "Gradient flow, clipping, truncation",
             (("clipping.py", "clip_gradients"), ("truncated.py", "truncated_rnn_backward")),
             (5,), 90,
-            ("Measure dL/dh_t and the Jacobian norms ||dh_T/dh_t|| and see them vanish or explode.",
+            ("Measure `dL/dh_t` and the Jacobian norms `||dh_T/dh_t||`; see them vanish or explode.",
              "Bound the Jacobian norms (Pascanu, Mikolov and Bengio 2013).",
              "Clip gradients by global norm, and truncate BPTT to a window."),
         ),
@@ -83,7 +84,7 @@ CHAPTERS: dict[int, Chapter] = {
             7, "ch07_char_lm.ipynb", "A character-level language model",
             (("ngram.py", "NGram.log2_probs"), ("optim.py", "SGD._update"),
              ("optim.py", "Adagrad._update"), ("optim.py", "Adam._update"),
-             ("sampling.py", "sample_ids")),
+             ("sampling.py", "sample_ids"), ("training.py", "train")),
             (3, 5, 6), 120,
             ("Train a character-level RNN language model end to end.",
              "Track the loss in bits per character and sample text from the model.",
@@ -95,9 +96,7 @@ CHAPTERS: dict[int, Chapter] = {
 
 # Functions with solution markers that no chapter assigns yet, and why. The student
 # editions leave them as they are; tests/test_assign.py keeps this list honest.
-NOT_ASSIGNED = {
-    "train": "the training loop of chapter 7; it has no function-level check yet",
-}
+NOT_ASSIGNED: dict[str, str] = {}
 
 
 def resolve_chapter(spec) -> Chapter:
