@@ -188,12 +188,22 @@ def site():
             context = browser.new_context(viewport={"width": 1280, "height": 900},
                                           color_scheme="light", service_workers="block")
             for rel in _pages():
-                results[rel] = _visit(context, base, rel)
+                try:
+                    results[rel] = _visit(context, base, rel)
+                except Exception as exc:  # one broken page must not hide the others
+                    results[rel] = _broken(f"could not open or inspect the page: {exc}")
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
     return {"base": base, "pages": results}
+
+
+def _broken(message: str) -> dict:
+    return {"status": None, "external": [], "bad_status": [], "failed": [], "console": [message],
+            "images": [], "headings": None, "links": [],
+            "buttons": {"copy": 0, "highlights": 0, "links": []},
+            "math": {"hasMath": False, "typeset": 0, "error": None, "raw": [], "mjxErrors": 0}}
 
 
 def _visit(context, base: str, rel: str) -> dict:
