@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import activate, activation_derivative
-from .validation import Dims, check_activation, check_floats
+from .validation import Dims, check_activation, check_floats, check_upstream
 
 
 class StepCache(NamedTuple):
@@ -84,14 +84,9 @@ def rnn_step_backward(dh_next, cache):
     db1 : (Dh,)
     """
     N, Dh = cache.h_next.shape
-    (dh_next,) = check_floats(
-        Dims(N=N, Dh=Dh), dh_next=(dh_next, ("N", "Dh"))
+    dh_next = check_upstream(
+        "dh_next", dh_next, ("N", "Dh"), Dims(N=N, Dh=Dh), cache.h_next.dtype
     )
-    if dh_next.dtype != cache.h_next.dtype:
-        raise ValueError(
-            f"dh_next: dtype {dh_next.dtype} does not match the forward pass "
-            f"({cache.h_next.dtype}); shape {dh_next.shape}"
-        )
     ### BEGIN SOLUTION
     da = dh_next * activation_derivative(cache.h_next, cache.activation)
     dx_t = da @ cache.We

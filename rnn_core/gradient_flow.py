@@ -18,7 +18,7 @@ import numpy as np
 
 from .activations import activation_derivative
 from .recurrent import RNNCache, backprop_recurrence
-from .validation import Dims, as_float_array, check_activation, check_floats
+from .validation import Dims, as_float_array, check_activation, check_upstream
 
 # Largest value of act'(a) over all a: the gamma of Pascanu et al.'s bound.
 DERIVATIVE_BOUND = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
@@ -50,12 +50,9 @@ def hidden_gradients(dh, cache):
     """
     cache = _check_cache(cache)
     N, T, Dh = cache.h.shape
-    (dh,) = check_floats(Dims(N=N, T=T, Dh=Dh), dh=(dh, ("N", "T", "Dh")))
-    if dh.dtype != cache.h.dtype:
-        raise ValueError(
-            f"dh: dtype {dh.dtype} does not match the forward pass ({cache.h.dtype}); "
-            f"shape {dh.shape}"
-        )
+    dh = check_upstream(
+        "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
+    )
     _, _, total = backprop_recurrence(dh, cache, keep_total=True)
     return total
 

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import Dims, as_index_array, check_floats
+from .validation import Dims, as_index_array, check_floats, check_upstream
 
 
 class AffineCache(NamedTuple):
@@ -61,14 +61,9 @@ def affine_backward(dtheta, cache):
     """
     N, T, Dh = cache.h.shape
     V = cache.U.shape[1]
-    (dtheta,) = check_floats(
-        Dims(N=N, T=T, V=V), dtheta=(dtheta, ("N", "T", "V"))
+    dtheta = check_upstream(
+        "dtheta", dtheta, ("N", "T", "V"), Dims(N=N, T=T, V=V), cache.h.dtype
     )
-    if dtheta.dtype != cache.h.dtype:
-        raise ValueError(
-            f"dtheta: dtype {dtheta.dtype} does not match the forward pass "
-            f"({cache.h.dtype}); shape {dtheta.shape}"
-        )
     ### BEGIN SOLUTION
     dtheta_flat = dtheta.reshape(N * T, V)
     dh = (dtheta_flat @ cache.U.T).reshape(N, T, Dh)
@@ -122,12 +117,7 @@ def embedding_backward(dx, cache):
     """
     V, d = cache.E_shape
     N, T = cache.ids.shape
-    (dx,) = check_floats(Dims(N=N, T=T, d=d), dx=(dx, ("N", "T", "d")))
-    if dx.dtype != cache.dtype:
-        raise ValueError(
-            f"dx: dtype {dx.dtype} does not match the forward pass ({cache.dtype}); "
-            f"shape {dx.shape}"
-        )
+    dx = check_upstream("dx", dx, ("N", "T", "d"), Dims(N=N, T=T, d=d), cache.dtype)
     ### BEGIN SOLUTION
     dE = np.zeros((V, d), dtype=dx.dtype)
     np.add.at(dE, cache.ids.reshape(-1), dx.reshape(N * T, d))

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import activate, activation_derivative
-from .validation import Dims, check_activation, check_floats
+from .validation import Dims, check_activation, check_floats, check_upstream
 
 
 class RNNCache(NamedTuple):
@@ -138,12 +138,9 @@ def rnn_backward(dh, cache):
     db1 : (Dh,)
     """
     N, T, Dh = cache.h.shape
-    (dh,) = check_floats(Dims(N=N, T=T, Dh=Dh), dh=(dh, ("N", "T", "Dh")))
-    if dh.dtype != cache.h.dtype:
-        raise ValueError(
-            f"dh: dtype {dh.dtype} does not match the forward pass ({cache.h.dtype}); "
-            f"shape {dh.shape}"
-        )
+    dh = check_upstream(
+        "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
+    )
     d = cache.x.shape[2]
     ### BEGIN SOLUTION
     da, dh0 = backprop_recurrence(dh, cache)
@@ -152,13 +149,8 @@ def rnn_backward(dh, cache):
     dWe = da_flat.T @ cache.x.reshape(N * T, d)
     db1 = da_flat.sum(axis=0)
     dx = (da_flat @ cache.We).reshape(N, T, d)
-    # dWh = sum over n, t of outer(da[n, t], h[n, t-1]), with h[n, -1] = h0[n].
-    # In the flat layout h[n, t-1] is the row just above da's row (n, t), so one
-    # matmul of row-shifted views covers all pairs; it also pairs da[n, 0] with
-    # h[n-1, T-1] (the previous sequence), which the last two terms swap for h0.
-    h_flat = cache.h.reshape(N * T, Dh)
-    dWh = da_flat[1:].T @ h_flat[:-1]
-    dWh -= da[1:, 0].T @ cache.h[:-1, T - 1]
-    dWh += da[:, 0].T @ cache.h0
+    # The state each step read: h_{t-1} = h0, h_1, ..., h_{T-1}.
+    h_prev = np.concatenate((cache.h0[:, None], cache.h[:, :-1]), axis=1)
+    dWh = da_flat.T @ h_prev.reshape(N * T, Dh)
     ### END SOLUTION
     return dx, dh0, dWh, dWe, db1

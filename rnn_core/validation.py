@@ -123,6 +123,18 @@ def check_floats(dims: Dims, **named: tuple[object, Sequence[str | int]]) -> lis
     return out
 
 
+def check_upstream(name: str, value, spec: Sequence[str | int], dims: Dims,
+                   forward_dtype: np.dtype) -> np.ndarray:
+    """An upstream gradient: finite floats of shape ``spec`` and the forward pass's dtype."""
+    (value,) = check_floats(dims, **{name: (value, spec)})
+    if value.dtype != forward_dtype:
+        raise ValueError(
+            f"{name}: dtype {value.dtype} does not match the forward pass ({forward_dtype}); "
+            f"shape {value.shape}"
+        )
+    return value
+
+
 def as_index_array(
     name: str, value, spec: Sequence[str | int], dims: Dims, upper: int
 ) -> np.ndarray:

@@ -8,7 +8,7 @@ import pytest
 from rnn_core.data import StreamBatcher
 from rnn_core.model import PARAM_NAMES, CharRNN
 from rnn_core.optim import SGD, Adam
-from rnn_core.training import TrainConfig, TrainingDivergedError, TrainState, train
+from rnn_core.training import TrainConfig, TrainingDivergedError, train
 
 
 def periodic_data(length=4000, period=5, V=6, seed=0):
