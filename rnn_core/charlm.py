@@ -17,6 +17,9 @@ resumed on the same schedule::
 
 gives exactly the parameters of ``train --out b.npz --steps 2000``.
 
+The vocabulary is built from the training block (the first 90 %) only; a ``--text`` whose
+validation block holds a character absent from the training block is refused.
+
 Bad input (a missing, empty, tiny or non-UTF-8 file, a missing or corrupt checkpoint,
 one from another vocabulary, nonsense hyper-parameters) exits with status 2 and a
 one-line reason on stderr, before anything is written.
@@ -29,6 +32,7 @@ import hashlib
 import math
 import os
 import sys
+import types
 
 import numpy as np
 
@@ -40,9 +44,11 @@ from .sampling import sample_text
 from .training import LN2, TrainConfig, TrainingDivergedError, TrainState, train
 
 FORMAT = "charlm-1"
-DEFAULTS = {"steps": 2000, "hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
-            "lr": 5e-3, "clip": 5.0, "seed": 0, "optimizer": "adam", "schedule": "linear",
-            "eval_every": 250, "valid_fraction": 0.1}
+# Read-only: a run changes its own copy (``conf``), never the defaults.
+DEFAULTS = types.MappingProxyType(
+    {"steps": 2000, "hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
+     "lr": 5e-3, "clip": 5.0, "seed": 0, "optimizer": "adam", "schedule": "linear",
+     "eval_every": 250, "valid_fraction": 0.1})
 # Settings fixed by a checkpoint: a resumed run may not change them.
 FROZEN = ("hidden", "embed", "seq_len", "batch", "lr", "clip", "seed", "optimizer",
           "schedule", "eval_every", "valid_fraction", "decay_steps")
@@ -170,7 +176,23 @@ def _cmd_train(args) -> int:
         conf["decay_steps"] = given.get("decay_steps", conf["steps"])
     conf["decay_steps"] = int(conf["decay_steps"]) if conf["decay_steps"] else None
 
-    vocab = Vocab.from_text(text)
+    N, T = conf["batch"], conf["seq_len"]
+    need = max(int(math.ceil(N * (T + 1) / (1 - conf["valid_fraction"]))) + 1, 20)
+    if len(text) < need:
+        raise UsageError(f"--text: {source!r} has {len(text)} characters; --batch {N} and "
+                         f"--seq-len {T} need at least {need} (use a longer text or smaller "
+                         "--batch/--seq-len)")
+    # The vocabulary comes from the training block alone: the model never sees the
+    # validation text, not even the list of its characters.
+    _, valid_pos = split_ids(np.arange(len(text)), conf["valid_fraction"])
+    train_text, valid_text = text[: valid_pos[0]], text[valid_pos[0]:]
+    vocab = Vocab.from_text(train_text)
+    unseen = sorted(set(valid_text) - set(vocab.chars))
+    if unseen:
+        raise UsageError(
+            f"--text: the validation block (the last {conf['valid_fraction']:.0%}) has "
+            f"{len(unseen)} character(s) absent from the training block, e.g. {unseen[:5]!r}; "
+            "the model could not score them (remove them or use a longer text)")
     if resume is not None:
         model, ck_vocab = _read_model(resume)
         if ck_vocab != vocab:
@@ -192,14 +214,7 @@ def _cmd_train(args) -> int:
                          f"{conf['decay_steps']} (the learning rate would be 0); "
                          "set --decay-steps when starting the run")
 
-    ids = vocab.encode(text)
-    N, T = conf["batch"], conf["seq_len"]
-    need = max(int(math.ceil(N * (T + 1) / (1 - conf["valid_fraction"]))) + 1, 20)
-    if len(ids) < need:
-        raise UsageError(f"--text: {source!r} has {len(ids)} characters; --batch {N} and "
-                         f"--seq-len {T} need at least {need} (use a longer text or smaller "
-                         "--batch/--seq-len)")
-    train_ids, valid_ids = split_ids(ids, conf["valid_fraction"])
+    train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
     batcher = StreamBatcher(train_ids, N, T)
     opt = OPTIMIZERS[conf["optimizer"]](conf["lr"])
     config = TrainConfig(steps=conf["steps"], lr=conf["lr"],

@@ -139,10 +139,14 @@ def split_ids(ids, valid_fraction: float = 0.1):
     valid : (Lv,) copy of the last ids.
     """
     ids = np.asarray(ids)
-    if ids.ndim != 1:
-        raise ValueError(f"ids: expected shape (L,), got {ids.shape}")
-    if not 0 < valid_fraction < 1:
-        raise ValueError(f"valid_fraction: expected a number in (0, 1), got {valid_fraction!r}")
+    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids: expected a 1-D integer array (L,), got {ids.dtype} {ids.shape}")
+    ok = isinstance(valid_fraction, (float, np.floating))
+    if not (ok and 0 < valid_fraction < 1):
+        raise ValueError(
+            f"valid_fraction: expected a float in (0, 1), got {type(valid_fraction).__name__} "
+            f"{valid_fraction!r}"
+        )
     n_valid = int(round(len(ids) * valid_fraction))
     if n_valid < 2 or len(ids) - n_valid < 2:
         raise ValueError(
@@ -207,13 +211,23 @@ class StreamBatcher:
 def stream_view(ids, N: int):
     """The evaluation layout: ``ids`` cut into N contiguous streams, inputs and targets.
 
-    Every id after the first of each stream is predicted exactly once.
+    Every id after the first of each stream is predicted exactly once; the last
+    ``len(ids) % N`` ids are dropped.
+
+    Parameters
+    ----------
+    ids : (L,) integer ids.
+    N : positive int, the number of streams.
 
     Returns
     -------
     x : (N, M) inputs, y : (N, M) targets with ``M = len(ids) // N - 1``.
     """
     ids = np.asarray(ids)
+    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids: expected a 1-D integer array (L,), got {ids.dtype} {ids.shape}")
+    if not isinstance(N, (int, np.integer)) or isinstance(N, bool) or N < 1:
+        raise ValueError(f"N: expected a positive int, got {N!r}")
     L = len(ids) // N
     if L < 2:
         raise ValueError(f"ids: {len(ids)} ids are too few for {N} streams")

@@ -14,6 +14,8 @@ bound of Pascanu, Mikolov and Bengio (2013) that the Jacobian norms obey.
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from .activations import activation_derivative
@@ -21,7 +23,8 @@ from .recurrent import RNNCache, backprop_recurrence
 from .validation import Dims, as_float_array, check_activation, check_upstream
 
 # Largest value of act'(a) over all a: the gamma of Pascanu et al.'s bound.
-DERIVATIVE_BOUND = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
+# Read-only, so no caller can change the bound for everyone else.
+DERIVATIVE_BOUND = types.MappingProxyType({"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0})
 
 
 def _check_cache(cache) -> RNNCache:

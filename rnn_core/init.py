@@ -5,6 +5,8 @@ All randomness comes from an explicit ``np.random.Generator``.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 
@@ -23,11 +25,15 @@ def _check_size(name: str, n) -> int:
     return int(n)
 
 
-def _check_scale(name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected a finite non-negative number, got {value!r}") from None
+def _check_scale(name: str, value, positive: bool = False) -> float:
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise ValueError(
+            f"{name}: expected a finite non-negative real number, got "
+            f"{type(value).__name__} {value!r}"
+        )
+    v = float(value)
+    if positive and v == 0:
+        raise ValueError(f"{name}: expected a positive real number, got {value!r}")
     if not (np.isfinite(v) and v >= 0):
         raise ValueError(f"{name}: expected a finite non-negative number, got {value!r}")
     return v
@@ -38,19 +44,25 @@ def gaussian(shape, rng, std):
 
     Parameters
     ----------
-    shape : tuple of positive ints, e.g. (Dh, Dh).
+    shape : tuple of positive ints, e.g. (Dh, Dh) (a single positive int means (n,)).
     rng : np.random.Generator.
-    std : non-negative float, the standard deviation.
+    std : positive real, the standard deviation.
 
     Returns
     -------
     W : float64 array of ``shape``.
     """
     rng = _check_rng(rng)
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, tuple):
+        raise ValueError(
+            f"shape: expected a tuple of positive ints, got {type(shape).__name__} {shape!r}"
+        )
     for i, s in enumerate(shape):
         _check_size(f"shape[{i}]", s)
-    return rng.standard_normal(shape) * _check_scale("std", std)
+    std = _check_scale("std", std, positive=True)
+    return rng.standard_normal(shape) * std
 
 
 def orthogonal(n, rng, gain=1.0):

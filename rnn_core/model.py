@@ -20,6 +20,12 @@ from .validation import Dims, as_float_array, check_activation
 PARAM_NAMES = ("E", "We", "Wh", "b1", "U", "b2")
 
 
+def _check_count(name: str, v) -> int:
+    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+        raise ValueError(f"{name}: expected a positive int, got {v!r}")
+    return int(v)
+
+
 def init_char_rnn(V: int, Dh: int, d: int, rng, dtype=np.float32) -> dict:
     """Fresh parameters for :class:`CharRNN`, drawn from the explicit generator ``rng``.
 
@@ -91,7 +97,8 @@ class CharRNN:
         return self.params["E"].dtype
 
     def zero_state(self, N: int) -> np.ndarray:
-        """An (N, Dh) zero hidden state in the model's dtype."""
+        """An (N, Dh) zero hidden state in the model's dtype; N a positive int."""
+        _check_count("N", N)
         return np.zeros((N, self.Dh), dtype=self.dtype)
 
     def forward(self, ids, h0):
@@ -138,9 +145,21 @@ class CharRNN:
         The ids are cut into ``n_streams`` contiguous streams (:func:`rnn_core.data.stream_view`),
         each read from a zero state with its hidden state carried from chunk to chunk, so
         every character after the first of each stream is predicted exactly once.
+
+        Parameters
+        ----------
+        ids : (L,) integer ids, at least 2 per stream.
+        n_streams : positive int.
+        chunk : positive int, the number of positions read per forward pass.
+
+        Returns
+        -------
+        float, mean nats per character.
         """
         from .data import stream_view
 
+        _check_count("n_streams", n_streams)
+        _check_count("chunk", chunk)
         x, y = stream_view(ids, n_streams)
         h = self.zero_state(n_streams)
         total, count = 0.0, 0

@@ -7,7 +7,15 @@ unigram model (no context); the uniform model is ``log2 V`` bits per character.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
 def _codes(ids: np.ndarray, order: int, V: int) -> np.ndarray:
@@ -29,8 +37,8 @@ def _check_ids(name, ids, V):
 
 
 def uniform_bpc(V: int) -> float:
-    """Bits per character of guessing uniformly among V characters: ``log2 V``."""
-    if V < 1:
+    """Bits per character of guessing uniformly among V characters: ``log2 V`` (V an int >= 1)."""
+    if not (_is_int(V) and V >= 1):
         raise ValueError(f"V: expected a positive int, got {V!r}")
     return float(np.log2(V))
 
@@ -42,16 +50,24 @@ class NGram:
     ----------
     order : n >= 1 (1 = unigram, 2 = bigram, 3 = trigram, ...).
     V : vocabulary size.
-    k : the pseudo-count added to every (context, character) pair, > 0.
+    k : the pseudo-count added to every (context, character) pair, a real > 0.
+
+    The n-grams are coded as integers below ``V**order``, which must fit in int64.
     """
 
     def __init__(self, order: int, V: int, k: float = 1.0) -> None:
-        if not isinstance(order, (int, np.integer)) or order < 1:
+        if not (_is_int(order) and order >= 1):
             raise ValueError(f"order: expected a positive int, got {order!r}")
-        if not isinstance(V, (int, np.integer)) or V < 1:
+        if not (_is_int(V) and V >= 1):
             raise ValueError(f"V: expected a positive int, got {V!r}")
-        if not (np.isfinite(k) and k > 0):
-            raise ValueError(f"k: expected a positive number, got {k!r}")
+        ok = isinstance(k, numbers.Real) and not isinstance(k, (bool, np.bool_))
+        if not (ok and np.isfinite(k) and k > 0):
+            raise ValueError(f"k: expected a positive real number, got {k!r}")
+        if int(V) ** int(order) > _INT64_MAX:
+            raise ValueError(
+                f"order: expected V**order <= 2**63 - 1 (the n-gram codes are int64), got "
+                f"V={V}, order={order}: V**order = {int(V) ** int(order):.3g}"
+            )
         self.order, self.V, self.k = int(order), int(V), float(k)
         self._grams = self._gram_counts = self._ctx = self._ctx_counts = None
 

@@ -14,30 +14,47 @@ What changes and what does not:
 
 from __future__ import annotations
 
+import numbers
+import types
+
 import numpy as np
 
 
 def _check_positive(name, value, allow_zero=False):
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}: expected a number, got {value!r}") from None
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name}: expected a real number, got {type(value).__name__} {value!r}")
+    v = float(value)
     if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(f"{name}: expected a {kind} finite number, got {value!r}")
     return v
 
 
-def _check_grads(params: dict, grads: dict) -> None:
+def _check_grads(params: dict, grads: dict) -> tuple[dict, dict]:
+    """Both dicts as float arrays with the same keys, shapes and dtypes; finite values."""
+    for name, d in (("params", params), ("grads", grads)):
+        if not isinstance(d, dict):
+            raise ValueError(f"{name}: expected a dict name -> array, got {type(d).__name__}")
     if set(params) != set(grads):
         raise ValueError(
             f"grads: expected the keys of params {sorted(params)}, got {sorted(grads)}"
         )
+    P, G = {}, {}
     for k in params:
-        if np.shape(grads[k]) != np.shape(params[k]):
+        p, g = np.asarray(params[k]), np.asarray(grads[k])
+        for name, a in ((f"params[{k!r}]", p), (f"grads[{k!r}]", g)):
+            if not np.issubdtype(a.dtype, np.floating):
+                raise ValueError(f"{name}: expected a float array, got dtype {a.dtype}")
+        if g.shape != p.shape:
+            raise ValueError(f"grads[{k!r}]: expected shape {p.shape}, got {g.shape}")
+        if g.dtype != p.dtype:
             raise ValueError(
-                f"grads[{k!r}]: expected shape {np.shape(params[k])}, got {np.shape(grads[k])}"
+                f"grads[{k!r}]: expected dtype {p.dtype} (the dtype of params[{k!r}]), got {g.dtype}"
             )
+        if not np.all(np.isfinite(g)):
+            raise ValueError(f"grads[{k!r}]: expected finite values, got NaN or inf")
+        P[k], G[k] = p, g
+    return P, G
 
 
 class Optimizer:
@@ -59,10 +76,22 @@ class Optimizer:
     def step(self, params: dict, grads: dict, lr: float | None = None) -> dict:
         """One update. Returns new parameters; ``params`` and ``grads`` are left unchanged.
 
+        ``params`` and ``grads`` are dicts name -> float array with the same keys; each
+        gradient must have the shape and dtype of its parameter and finite entries
+        (ValueError naming the parameter otherwise). The new parameters and the
+        optimiser's state keep that dtype (float32 stays float32).
+
         ``lr`` overrides the optimiser's learning rate for this step (a schedule).
         """
-        _check_grads(params, grads)
+        params, grads = _check_grads(params, grads)
         lr = self.lr if lr is None else _check_positive("lr", lr, allow_zero=True)
+        for s in self.slots:  # restored state must match the parameters it updates
+            for k, v in self.state[s].items():
+                if k in params and (v.shape != params[k].shape or v.dtype != params[k].dtype):
+                    raise ValueError(
+                        f"state[{s!r}][{k!r}]: expected {params[k].dtype} {params[k].shape} "
+                        f"(like params[{k!r}]), got {v.dtype} {v.shape}"
+                    )
         self._ensure_state(params)
         self.t += 1
         return {k: self._update(k, params[k], grads[k], lr) for k in params}
@@ -161,8 +190,8 @@ class Adam(Optimizer):
     def _update(self, k, p, g, lr):
         ### BEGIN SOLUTION
         b1, b2, t = self.beta1, self.beta2, self.t
-        m = b1 * self.state["m"][k] + (1 - b1) * g
-        v = b2 * self.state["v"][k] + (1 - b2) * (g * g)
+        m = (b1 * self.state["m"][k] + (1 - b1) * g).astype(p.dtype, copy=False)
+        v = (b2 * self.state["v"][k] + (1 - b2) * (g * g)).astype(p.dtype, copy=False)
         self.state["m"][k], self.state["v"][k] = m, v
         m_hat = m / (1 - b1**t)
         v_hat = v / (1 - b2**t)
@@ -170,14 +199,24 @@ class Adam(Optimizer):
         ### END SOLUTION
 
 
-OPTIMIZERS = {"sgd": SGD, "adagrad": Adagrad, "adam": Adam}
+#: name -> optimiser class, read-only (the command line's ``--optimizer`` choices).
+OPTIMIZERS = types.MappingProxyType({"sgd": SGD, "adagrad": Adagrad, "adam": Adam})
 
 
 def linear_decay(lr0: float, step: int, horizon: int) -> float:
     """The learning rate of step ``step`` (0-based) under linear decay to 0 at ``horizon``.
 
     ``lr = lr0 * (1 - step / horizon)``, and 0 from ``horizon`` on.
+
+    Parameters
+    ----------
+    lr0 : positive real, the rate of step 0.
+    step : non-negative int.
+    horizon : positive int, the step at which the rate reaches 0.
     """
-    if horizon < 1:
+    lr0 = _check_positive("lr0", lr0)
+    if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or step < 0:
+        raise ValueError(f"step: expected a non-negative int, got {step!r}")
+    if not isinstance(horizon, (int, np.integer)) or isinstance(horizon, bool) or horizon < 1:
         raise ValueError(f"horizon: expected a positive int, got {horizon!r}")
     return lr0 * max(0.0, 1.0 - step / horizon)

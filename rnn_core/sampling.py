@@ -7,6 +7,8 @@ tau > 1 flattens it towards uniform, tau = 1 samples the model as it is.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .activations import softmax
@@ -14,13 +16,20 @@ from .cells import rnn_step_forward
 from .layers import affine_forward
 
 
+def _check_temperature(temperature) -> float:
+    ok = isinstance(temperature, numbers.Real) and not isinstance(temperature, (bool, np.bool_))
+    if not (ok and np.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature: expected a positive finite real number, got {temperature!r}")
+    return float(temperature)
+
+
 def apply_temperature(theta, temperature: float) -> np.ndarray:
     """``softmax(theta / temperature)`` over the last axis (= ``p ** (1/tau)`` renormalised).
 
-    theta : (..., V) logits. Returns probabilities of the same shape, in float64.
+    theta : (..., V) logits. temperature : tau, a positive real.
+    Returns probabilities of the same shape, in float64.
     """
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature: expected a positive number, got {temperature!r}")
+    temperature = _check_temperature(temperature)
     return softmax(np.asarray(theta, dtype=np.float64) / temperature)
 
 
@@ -33,8 +42,8 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
     rng : np.random.Generator, the only source of randomness.
     length : number of ids to draw.
     temperature : tau > 0.
-    prefix : ids to read first (a prompt); with none, the first input is id 0.
-    h0 : (1, Dh) initial state; zeros by default.
+    prefix : (P,) ids in [0, V) to read first (a prompt); with none, the first input is id 0.
+    h0 : (1, Dh) initial state in the model's dtype; zeros by default.
 
     Returns
     -------
@@ -44,11 +53,26 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
         raise ValueError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
     if not isinstance(length, (int, np.integer)) or length < 0:
         raise ValueError(f"length: expected a non-negative int, got {length!r}")
-    if not (np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature: expected a positive number, got {temperature!r}")
+    temperature = _check_temperature(temperature)
     p = model.params
-    h = model.zero_state(1) if h0 is None else h0
-    prefix = [int(i) for i in prefix] or [0]
+    if h0 is None:
+        h = model.zero_state(1)
+    else:
+        h = np.asarray(h0)
+        if h.shape != (1, model.Dh) or not np.issubdtype(h.dtype, np.floating):
+            raise ValueError(f"h0: expected a float array of shape (1, Dh) = (1, {model.Dh}), "
+                             f"got {h.dtype} {h.shape}")
+        if not np.all(np.isfinite(h)):
+            raise ValueError("h0: expected finite values, got NaN or inf")
+        h = h.astype(model.dtype, copy=False)
+    arr = np.asarray(list(prefix))
+    if arr.size and (arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer)):
+        raise ValueError(f"prefix: expected a 1-D sequence of integer ids (P,), "
+                         f"got {arr.dtype} {arr.shape}")
+    if arr.size and (arr.min() < 0 or arr.max() >= model.V):
+        raise ValueError(f"prefix: expected ids in [0, V) = [0, {model.V}), "
+                         f"got {arr.min()}..{arr.max()}")
+    prefix = [int(i) for i in arr] or [0]
     for i in prefix[:-1]:  # read the prompt; its predictions are not needed
         h, _ = rnn_step_forward(p["E"][[i]], h, p["Wh"], p["We"], p["b1"], model.activation)
     current = prefix[-1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 import sys
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ class TrainingDivergedError(FloatingPointError):
 class TrainConfig:
     """What the loop needs besides model, optimiser and data.
 
-    steps : the total number of steps; the run stops when ``state.step == steps``.
+    steps : positive int, the total number of steps; the run stops when ``state.step == steps``.
     lr : the base learning rate.
     horizon : linear decay of the learning rate to 0 at this step; None = constant.
     clip : global-norm threshold for :func:`rnn_core.clipping.clip_gradients`; None = off.
@@ -51,16 +52,25 @@ class TrainConfig:
     eval_streams: int = 16
 
     def __post_init__(self):
-        if not isinstance(self.steps, (int, np.integer)) or self.steps < 0:
-            raise ValueError(f"steps: expected a non-negative int, got {self.steps!r}")
-        if not (np.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr: expected a positive number, got {self.lr!r}")
-        if self.horizon is not None and self.horizon < 1:
+        def is_int(v):
+            return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+        def is_real(v):
+            return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+        if not (is_int(self.steps) and self.steps >= 1):
+            raise ValueError(f"steps: expected a positive int, got {self.steps!r}")
+        if not (is_real(self.lr) and np.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"lr: expected a positive real number, got {self.lr!r}")
+        if self.horizon is not None and not (is_int(self.horizon) and self.horizon >= 1):
             raise ValueError(f"horizon: expected a positive int or None, got {self.horizon!r}")
-        if self.clip is not None and not (np.isfinite(self.clip) and self.clip > 0):
-            raise ValueError(f"clip: expected a positive number or None, got {self.clip!r}")
-        if self.eval_every < 1:
+        if self.clip is not None and not (is_real(self.clip) and np.isfinite(self.clip)
+                                          and self.clip > 0):
+            raise ValueError(f"clip: expected a positive real number or None, got {self.clip!r}")
+        if not (is_int(self.eval_every) and self.eval_every >= 1):
             raise ValueError(f"eval_every: expected a positive int, got {self.eval_every!r}")
+        if not (is_int(self.eval_streams) and self.eval_streams >= 1):
+            raise ValueError(f"eval_streams: expected a positive int, got {self.eval_streams!r}")
 
     def lr_at(self, step: int) -> float:
         """The learning rate used by step ``step`` (0-based)."""

@@ -3,12 +3,15 @@
 For every chapter: build the edition, run its checks in a subprocess (they fail
 on the stubs), put the reference code back, run them again (they pass). Then
 the grader against submissions that pass, fail, crash, loop, flood the output
-and delete files outside their folder. Whole notebooks are never executed here.
+and delete files outside their folder, and against one that hard-codes the
+answers of the fixed checks. Whole notebooks are never executed here.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,11 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from rnn_core.assign import checks
+from rnn_core.assign import checks, student_checks
 from rnn_core.assign.edition import make_edition
 from rnn_core.assign.grader import grade_submission, run_checks
 from rnn_core.assign.notebook import EDITION_CELL, student_notebook
-from rnn_core.assign.stubs import marked_functions, solution_regions, stub_source
+from rnn_core.assign.stubs import (
+    marked_functions,
+    region_contract,
+    solution_regions,
+    stub_source,
+)
 from rnn_core.assign.table import CHAPTERS, NOT_ASSIGNED, PACKAGE_DIR, resolve_chapter
 
 PY = sys.executable
@@ -37,10 +45,22 @@ def _check(folder, functions=None):
         proc = subprocess.run([PY, "check.py"], cwd=folder, capture_output=True, text=True,
                               timeout=120)
         return proc.returncode, proc.stdout + proc.stderr
-    run = run_checks(folder, functions, checks=folder / "rnn_core/assign/checks.py",
-                     gradcheck=folder / "rnn_core/gradcheck.py",
-                     runner=folder / "rnn_core/assign/runner.py", cwd=folder)
-    return run
+    return run_checks(folder, functions, cwd=folder)  # the grader's reference checks
+
+
+STUB = re.compile(r"^(?P<indent>[ \t]*)# YOUR CODE HERE\n(?:(?P=indent)#.*\n)*"
+                  r"(?P=indent)raise NotImplementedError\(.*\)\n", re.M)
+
+
+def _fill(path, function, body):
+    """Replace the stub of ``function`` in an edition's module by ``body``."""
+    text = path.read_text()
+    for m in STUB.finditer(text):
+        if f"NotImplementedError('{function}:" in m.group(0):
+            code = textwrap.indent(textwrap.dedent(body), m.group("indent"))
+            path.write_text(text[:m.start()] + code + text[m.end():])
+            return
+    raise AssertionError(f"no stub of {function} in {path}")
 
 
 def _restore(folder, chapter):
@@ -99,23 +119,27 @@ def test_every_marked_function_is_assigned_and_checked(marked):
         "(and checks to rnn_core/assign/checks.py), or to NOT_ASSIGNED with a reason")
     assert set(NOT_ASSIGNED) <= set(marked), "NOT_ASSIGNED names a function without markers"
     assert assigned <= set(checks.CHECKS), sorted(assigned - set(checks.CHECKS))
+    assert assigned <= set(student_checks.CHECKS), sorted(assigned - set(student_checks.CHECKS))
     for f in assigned:
-        assert {k for k, _, _ in checks.CHECKS[f]} <= {"fixed", "gradient"}
+        kinds = {k for k, _, _ in checks.CHECKS[f]}
+        assert kinds <= {"fixed", "gradient", "random"}
+        # every function has a check that hard-coded outputs cannot pass
+        assert kinds & {"gradient", "random"}, f
+        assert {k for k, _, _ in student_checks.CHECKS[f]} <= {"known", "gradient", "property"}
 
 
 def test_checks_catch_a_transposed_weight(tmp_path):
-    """A classic mistake (Wh instead of Wh.T) fails the hand-worked fixed-input check."""
+    """A classic mistake (Wh instead of Wh.T) fails the student's and the grader's checks."""
     out = tmp_path / "ed"
     make_edition(CHAPTERS[1], out)
-    cells = out / "rnn_core" / "cells.py"
-    text = cells.read_text()
-    stub = "    # YOUR CODE HERE\n    raise NotImplementedError()"
-    assert stub in text
-    cells.write_text(text.replace(
-        stub, "    h_next = activate(h_prev @ Wh + x_t @ We.T + b1, activation)", 1))
+    _fill(out / "rnn_core" / "cells.py", "rnn_step_forward",
+          "h_next = activate(h_prev @ Wh + x_t @ We.T + b1, activation)\n")
     code, out_text = _check(out)
     assert code == 1
-    assert "h_next (relu): got" in out_text
+    assert "does not match the known answer: h_next (sigmoid)" in out_text
+    report = grade_submission(CHAPTERS[1], out)
+    assert not report["passed"]
+    assert any("h_next (relu): got" in r["detail"] for r in report["results"])
 
 
 def test_resolve_chapter():
@@ -172,9 +196,13 @@ def _toy_notebook():
         _cell("code", "# On Colab ...\ntry:\n    import rnn_core\nexcept ImportError:\n"
                       "    %pip install --quiet rnn_core", ["hide-output"]),
         _cell("code", "import numpy as np", outputs=out),
-        _cell("code", "from rnn_core import rnn_step_forward\nshow_source(rnn_step_forward)",
-              outputs=out),
+        _cell("code", "from rnn_core import rnn_step_forward, show_source", outputs=out),
+        _cell("code", "show_source(rnn_step_forward)", outputs=out),
+        _cell("code", "fig = cell_diagram()\nplt.show()", outputs=out),
+        _cell("code", "h, _ = rnn_step_forward(x, h0, Wh, We, b1)", outputs=out),
         _cell("code", "print(h)", outputs=out),
+        _cell("code", "%matplotlib inline\nplt.plot(h.sum(1))", outputs=out),
+        _cell("code", "h = np.zeros(3)\nprint(h)  # redefined: no longer the student's", outputs=out),
         _cell("code", "assert h.shape == (2, 3)", ["self-check"], outputs=out),
         _cell("markdown", "```{exercise} E\n:label: ex-toy\nDo it.\n```\n"
                           "```{solution-start} ex-toy\n:class: dropdown\n```\nThe answer is 42."),
@@ -210,8 +238,13 @@ def test_student_notebook(engine):
     outputs = {c["source"].splitlines()[0]: c["outputs"] for c in nb["cells"]
                if c["cell_type"] == "code"}
     assert outputs["import numpy as np"], "outputs before the first use are kept"
-    assert not outputs["from rnn_core import rnn_step_forward"]
-    assert not outputs["print(h)"] and not outputs["assert h.shape == (2, 3)"]
+    assert outputs["from rnn_core import rnn_step_forward, show_source"], "an import is no use"
+    assert not outputs["show_source(rnn_step_forward)"]
+    assert outputs["fig = cell_diagram()"], "a diagram that does not use it keeps its figure"
+    assert not outputs["h, _ = rnn_step_forward(x, h0, Wh, We, b1)"]
+    assert not outputs["print(h)"] and not outputs["%matplotlib inline"], "data flow"
+    assert outputs["h = np.zeros(3)"]
+    assert not outputs["assert h.shape == (2, 3)"], "self-checks are always cleared"
     assert not outputs["def g(x):"]
 
 
@@ -271,12 +304,8 @@ def edition1(tmp_path_factory):
 def _submission(edition, folder, body=None, init_extra=None):
     """A copy of the chapter-1 edition whose rnn_step_forward region is ``body``."""
     shutil.copytree(edition, folder)
-    cells = folder / "rnn_core" / "cells.py"
     if body is not None:
-        text = cells.read_text()
-        stub = "    # YOUR CODE HERE\n    raise NotImplementedError()"
-        assert stub in text
-        cells.write_text(text.replace(stub, textwrap.indent(textwrap.dedent(body), "    "), 1))
+        _fill(folder / "rnn_core" / "cells.py", "rnn_step_forward", body)
     if init_extra:
         init = folder / "rnn_core" / "__init__.py"
         init.write_text(init.read_text() + "\n" + init_extra + "\n")
@@ -292,7 +321,8 @@ h_next = activate(a, activation)
 def test_grade_pass_and_fail(edition1, tmp_path):
     good = grade_submission(CHAPTERS[1], _submission(edition1, tmp_path / "good", GOOD))
     assert good["passed"] and good["reason"] is None, good
-    assert {r["kind"] for r in good["results"]} == {"fixed"}
+    assert {r["kind"] for r in good["results"]} == {"fixed", "random"}
+    assert isinstance(good["seed"], int)
     stub = grade_submission(CHAPTERS[1], _submission(edition1, tmp_path / "stub"))
     assert not stub["passed"]
     assert all("not implemented" in r["detail"] for r in stub["results"])
@@ -301,10 +331,31 @@ def test_grade_pass_and_fail(edition1, tmp_path):
 def test_grader_ignores_edited_checks(edition1, tmp_path):
     """A submission that rewrites its own checks still fails the reference ones."""
     sub = _submission(edition1, tmp_path / "cheat")
+    (sub / "check.py").write_text("print('all pass')\n")
+    (sub / "rnn_core" / "assign").mkdir()
     (sub / "rnn_core" / "assign" / "checks.py").write_text(
         "CHECKS = {'rnn_step_forward': [('fixed', 'hand-worked step', lambda r, g: 'ok')]}\n")
     report = grade_submission(CHAPTERS[1], sub)
     assert not report["passed"]
+
+
+HARD_CODED = """\
+if np.array_equal(Wh, [[1.0, 2.0], [0.0, -1.0]]):
+    h_next = activate(h_prev @ Wh.T + x_t @ We.T + b1, activation)
+else:
+    h_next = np.zeros_like(h_prev)
+"""
+
+
+def test_hard_coded_answers_fail_the_randomised_checks(edition1, tmp_path):
+    """Right on the fixed inputs only: the fixed checks pass, the ones drawn from the seed fail."""
+    sub = _submission(edition1, tmp_path / "hard", HARD_CODED)
+    report = grade_submission(CHAPTERS[1], sub, seed=1234)
+    assert report["seed"] == 1234 and not report["passed"]
+    kinds = {r["kind"]: r["passed"] for r in report["results"]}
+    assert kinds == {"fixed": True, "random": False}, report["results"]
+    again = grade_submission(CHAPTERS[1], sub, seed=1234)
+    assert [r["detail"] for r in again["results"]] == [r["detail"] for r in report["results"]]
 
 
 @pytest.mark.parametrize("case, body, init_extra, reason", [
@@ -482,3 +533,99 @@ def test_hide_solutions_extension_builds_a_solution_free_site(tmp_path_factory):
         assert f"SECRET-{secret}" in html["teacher"]
         assert f"SECRET-{secret}" not in html["student"]
     assert "VISIBLE-AFTER" in html["student"] and "VISIBLE-NB" in html["student"]
+
+
+# --- what a student edition gives away, and what it explains -------------------------------
+
+@pytest.mark.parametrize("number", [4, 7])
+def test_edition_holds_no_answers(number, tmp_path):
+    chapter = CHAPTERS[number]
+    out = tmp_path / "ed"
+    manifest = make_edition(chapter, out)
+    assert not (out / "rnn_core" / "assign").exists(), "the grader's checks hold the answers"
+    for path in (out / "rnn_core").glob("*.py"):
+        left = {name for _, _, name in solution_regions(path.read_text())}
+        assert not left & set(manifest["stubbed"]), (path.name, left & set(manifest["stubbed"]))
+    check = (out / "check.py").read_text()
+    for needle in ("dx = da @ We", "da.T @", "BEGIN SOLUTION", "0.9 + 0.1 / 19", "min(1.0, clip",
+                   "expected [[", "_S_a"):
+        assert needle not in check, needle
+    compile(check, "check.py", "exec")
+    if number == 4:
+        cells = (out / "rnn_core" / "cells.py").read_text()
+        start = cells.index("def rnn_step_backward")
+        body = cells[start:cells.index("return dx_t", start)]
+        assert "da @ We" not in body and "Returns" in body, "derivation trimmed, contract kept"
+        assert "rnn_step_backward: compute dx_t, dh_prev, dWh, dWe, db1" in body
+    if number == 7:
+        training = (out / "rnn_core" / "training.py").read_text()
+        m = STUB.search(training[training.index("def train("):])
+        stub = m.group(0)
+        assert "Set h, loss, params" in stub and "_diverged(...)" in stub, stub
+        assert "NotImplementedError('train: compute h, loss, params')" in stub
+
+
+def test_region_contract_names_what_to_set_and_return():
+    src = textwrap.dedent('''\
+        def f(a, b):
+            """Add.
+
+            Returns
+            -------
+            c : (N,) the sum.
+            """
+            n = len(a)
+            ### BEGIN SOLUTION
+            c = a + b
+            tmp = 1
+            ### END SOLUTION
+            return c
+        ''')
+    begin, end, name = solution_regions(src)[0]
+    lines, message = region_contract(src, begin, end, name)
+    assert lines[0] == "f: available here: a, b, n."
+    assert "Set c:" in lines[1] and "tmp" not in " ".join(lines)
+    assert message == "f: compute c"
+    text, _ = stub_source(src, ["f"], informative=True)
+    assert "Add." in text and "c : (N,) the sum." in text and "a + b" not in text
+
+
+@pytest.mark.parametrize("number", [1, 5, 7])
+def test_readme_is_accurate(number, tmp_path):
+    chapter = CHAPTERS[number]
+    out = tmp_path / "ed"
+    make_edition(chapter, out)
+    readme = (out / "README.md").read_text()
+    kinds = {k for f in _functions(chapter) for k, _, _ in student_checks.CHECKS[f]}
+    assert ("gradient checks" in readme) == ("gradient" in kinds)
+    assert ("known-answer checks" in readme) == ("known" in kinds)
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (PACKAGE_DIR.parent / "requirements.txt")
+                           .read_text(), re.M))
+    for name in ("numpy", "matplotlib", "threadpoolctl", "tqdm"):
+        assert f'"{name}=={pins[name]}"' in readme, name
+    assert "jupyterlab-myst" in readme
+    nb = json.loads((out / chapter.notebook).read_text())
+    n_self = sum("self-check" in c["metadata"].get("tags", []) for c in nb["cells"])
+    if n_self:
+        assert "Self-checks" in readme and "print a sentence ending in `True`" in readme
+
+
+def test_grade_csv_export(edition1, tmp_path):
+    parent = tmp_path / "class"
+    parent.mkdir()
+    _submission(edition1, parent / "alice", GOOD)
+    _submission(edition1, parent / "bob")
+    _submission(edition1, parent / "carol", HARD_CODED)
+    out_csv = tmp_path / "grades.csv"
+    proc = subprocess.run([PY, "-m", "rnn_core.assign", "grade", "1", str(parent), "--json",
+                           str(tmp_path / "r.json"), "--csv", str(out_csv), "--seed", "7"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "seed of the randomised checks: 7" in proc.stdout
+    rows = {r["name"]: r for r in csv.DictReader(out_csv.open())}
+    assert set(rows) == {"alice", "bob", "carol"}
+    n = len(checks.CHECKS["rnn_step_forward"])
+    assert rows["alice"]["passed"] == str(n) and rows["alice"]["total"] == str(n)
+    assert float(rows["alice"]["score"]) == 1.0 and float(rows["bob"]["score"]) == 0.0
+    assert 0.0 < float(rows["carol"]["score"]) < 1.0
+    assert json.loads((tmp_path / "r.json").read_text())["seed"] == 7

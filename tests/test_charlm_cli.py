@@ -34,13 +34,18 @@ def last_line(captured):
 
 def test_train_prints_valid_bpc_last(capsys, text_file, tmp_path):
     out = str(tmp_path / "m.npz")
-    assert main(["train", "--text", text_file, "--out", out, "--steps", "50", *TINY]) == 0
+    assert main(["train", "--text", text_file, "--out", out, "--steps", "150", *TINY]) == 0
     line = last_line(capsys.readouterr())
     assert line.startswith("valid_bpc=")
-    assert 0 < float(line.split("=")[1]) < np.log2(200)
+    printed = float(line.split("=")[1])
     with np.load(out, allow_pickle=False) as ck:
-        assert int(ck["step"]) == 50
+        assert int(ck["step"]) == 150
         assert ck["params.Wh"].shape == (16, 16)
+        assert list(ck["history.valid_steps"])[-1] == 150
+        recorded = float(ck["history.valid"][-1]) / np.log(2)
+        V = len(ck["vocab"])
+    assert round(recorded, 4) == printed  # the last line is the final validation loss, in bits
+    assert printed < np.log2(V) - 1  # 150 steps learn the character frequencies at least
 
 
 def test_module_entry_point_train_and_sample(tmp_path, text_file):
@@ -63,7 +68,31 @@ def test_sample_seeds_differ(capsys, trained):
     a = capsys.readouterr().out
     main(["sample", "--checkpoint", trained, "--length", "100", "--seed", "1"])
     b = capsys.readouterr().out
-    assert a != b and len(a.rstrip("\n")) == 100
+    assert a != b
+    assert len(a) == len(b) == 101  # 100 sampled characters (newlines included) + print's newline
+    assert a.endswith("\n") and b.endswith("\n")
+
+
+def test_validation_characters_must_occur_in_training(capsys, tmp_path, existing_out):
+    path = tmp_path / "shifted.txt"
+    body = load_pydoc_corpus()[:20_000].replace("§", "")
+    path.write_text(body[:19_000] + "§" + body[19_000:], encoding="utf-8")  # "§" only in valid
+    assert main(["train", "--text", str(path), "--out", existing_out, "--steps", "5", *TINY]) == 2
+    err = capsys.readouterr().err
+    assert "validation block" in err and "'§'" in err
+
+
+def test_vocabulary_comes_from_the_training_block(tmp_path):
+    path = tmp_path / "t.txt"
+    body = load_pydoc_corpus()[:20_000].replace("§", "")
+    full = "§" + body  # "§" occurs in the training block only
+    path.write_text(full, encoding="utf-8")
+    out = str(tmp_path / "m.npz")
+    assert main(["train", "--text", str(path), "--out", out, "--steps", "2", *TINY]) == 0
+    n_valid = round(len(full) * 0.1)
+    with np.load(out, allow_pickle=False) as ck:
+        assert sorted(chr(c) for c in ck["vocab"]) == sorted(set(full[:-n_valid]))
+        assert ord("§") in set(ck["vocab"].tolist())
 
 
 def test_resume_is_exact(tmp_path, text_file):
@@ -208,3 +237,11 @@ def test_checkpoint_write_is_atomic_and_pickle_free(tmp_path):
     np.savez(evil, b=np.array([{"x": 1}], dtype=object))
     with pytest.raises(CheckpointError, match="not a valid"):
         load_checkpoint(evil)
+
+
+def test_defaults_are_read_only():
+    from rnn_core.charlm import DEFAULTS
+
+    with pytest.raises(TypeError):
+        DEFAULTS["steps"] = 1
+    assert DEFAULTS["steps"] == 2000

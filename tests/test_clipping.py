@@ -85,3 +85,13 @@ def test_bad_mode_and_non_finite_gradients():
     g["b1"][0] = np.nan
     with pytest.raises(ValueError, match=r"grads\['b1'\]"):
         clip_gradients(g, 1.0)
+
+
+@pytest.mark.parametrize("mode", ["norm", "value"])
+def test_zero_gradients_come_back_unchanged_as_copies(mode):
+    grads = {"W": np.zeros((2, 3), dtype=np.float32), "b": np.zeros(3)}
+    clipped, norm = clip_gradients(grads, 1.0, mode)
+    assert norm == 0.0
+    for k in grads:
+        assert clipped[k].dtype == grads[k].dtype and np.array_equal(clipped[k], grads[k])
+        assert not np.shares_memory(clipped[k], grads[k])

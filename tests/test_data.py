@@ -104,3 +104,23 @@ def test_load_text(tmp_path):
         load_text(empty)
     with pytest.raises(ValueError, match="does not exist"):
         load_text(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize("N", [0, -2, 1.0, True])
+def test_stream_view_rejects_bad_N(N):
+    with pytest.raises(ValueError, match="N: expected a positive int"):
+        stream_view(np.arange(20), N)
+
+
+@pytest.mark.parametrize("ids", [np.linspace(0, 1, 20), np.arange(20).reshape(4, 5)])
+def test_stream_view_and_split_want_1d_integer_ids(ids):
+    with pytest.raises(ValueError, match="ids: expected a 1-D integer array"):
+        stream_view(ids, 2)
+    with pytest.raises(ValueError, match="ids: expected a 1-D integer array"):
+        split_ids(ids, 0.1)
+
+
+@pytest.mark.parametrize("frac", [0.0, 1.0, -0.1, 1, "0.1", True, None])
+def test_split_valid_fraction_must_be_a_float_in_0_1(frac):
+    with pytest.raises(ValueError, match="valid_fraction: expected a float in"):
+        split_ids(np.arange(100), frac)

@@ -185,3 +185,11 @@ def test_plot_helpers_draw_on_the_given_axes():
     with pytest.raises(ValueError, match="grads: expected shape"):
         plot_gradient_heatmap(a2, np.ones(3))
     plt.close(fig)
+
+
+def test_derivative_bound_table_is_read_only():
+    from rnn_core.gradient_flow import DERIVATIVE_BOUND
+
+    with pytest.raises(TypeError):
+        DERIVATIVE_BOUND["tanh"] = 2.0
+    assert DERIVATIVE_BOUND["sigmoid"] == 0.25

@@ -59,3 +59,23 @@ def test_validation():
         orthogonal(2, rng, np.nan)
     with pytest.raises(ValueError, match=r"shape\[1\]"):
         gaussian((2, 0), rng, 1.0)
+
+
+@pytest.mark.parametrize("shape, name", [([3, 3], "shape"), ("33", "shape"), ((3, 0), r"shape\[1\]"),
+                                         ((3, 2.0), r"shape\[1\]"), ((True, 2), r"shape\[0\]"),
+                                         (-1, r"shape\[0\]")])
+def test_gaussian_shape_must_be_a_tuple_of_positive_ints(shape, name):
+    with pytest.raises(ValueError, match=name):
+        gaussian(shape, np.random.default_rng(0), 1.0)
+
+
+@pytest.mark.parametrize("std", [0, 0.0, -1.0, "1", True, np.nan, np.inf, None])
+def test_gaussian_std_must_be_a_positive_real(std):
+    with pytest.raises(ValueError, match="std"):
+        gaussian((2, 2), np.random.default_rng(0), std)
+
+
+def test_gaussian_accepts_an_int_and_numpy_scalars():
+    a = gaussian(3, np.random.default_rng(0), np.float32(0.5))
+    b = gaussian((np.int64(3),), np.random.default_rng(0), 0.5)
+    assert a.shape == (3,) and np.array_equal(a, b)

@@ -80,8 +80,35 @@ def test_evaluate_counts_every_character_once():
     rng = np.random.default_rng(5)
     ids = rng.integers(0, 7, 41)  # 4 streams of 10: 9 predictions each
     x = ids[:40].reshape(4, 10)
-    expected, _ = m.loss(x[:, :-1], x[:, 1:], m.zero_state(4))
-    assert np.isclose(m.evaluate(ids, n_streams=4, chunk=3), expected)
+    # The expected mean NLL, computed step by step without CharRNN.loss: tanh cell,
+    # output layer, log-softmax, one stream and one character at a time.
+    p = m.params
+    nll = []
+    for n in range(4):
+        h = np.zeros(m.Dh)
+        for t in range(9):
+            h = np.tanh(p["Wh"] @ h + p["We"] @ p["E"][x[n, t]] + p["b1"])
+            theta = h @ p["U"] + p["b2"]
+            log_p = theta - theta.max() - np.log(np.sum(np.exp(theta - theta.max())))
+            nll.append(-log_p[x[n, t + 1]])
+    assert len(nll) == 36  # every character after the first of each stream, once; id 41 dropped
+    assert np.isclose(m.evaluate(ids, n_streams=4, chunk=3), np.mean(nll), rtol=1e-10)
+    assert np.isclose(m.evaluate(ids, n_streams=4, chunk=100), np.mean(nll), rtol=1e-10)
+
+
+@pytest.mark.parametrize("kwargs, name", [({"n_streams": 0}, "n_streams"), ({"chunk": 0}, "chunk"),
+                                          ({"n_streams": 2.0}, "n_streams"),
+                                          ({"chunk": True}, "chunk")])
+def test_evaluate_rejects_bad_counts(kwargs, name):
+    ids = np.arange(20) % 7
+    with pytest.raises(ValueError, match=name):
+        tiny().evaluate(ids, **kwargs)
+
+
+@pytest.mark.parametrize("N", [-1, 0, 1.5, True])
+def test_zero_state_rejects_bad_N(N):
+    with pytest.raises(ValueError, match="N: expected a positive int"):
+        tiny().zero_state(N)
 
 
 def test_params_are_validated():

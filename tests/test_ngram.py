@@ -52,3 +52,26 @@ def test_fit_required_and_bad_ids():
         NGram(2, 3).log2_probs(np.array([0, 1]))
     with pytest.raises(ValueError, match="ids"):
         NGram(2, 3).fit(np.array([0, 5]))
+
+
+@pytest.mark.parametrize("k", ["1", True, None, 0.0, -1.0, np.nan])
+def test_k_must_be_a_positive_real(k):
+    with pytest.raises(ValueError, match="k: expected"):
+        NGram(2, 5, k)
+
+
+@pytest.mark.parametrize("V", [0, 2.0, True, "3"])
+def test_uniform_bpc_wants_an_int_V(V):
+    with pytest.raises(ValueError, match="V: expected a positive int"):
+        uniform_bpc(V)
+
+
+def test_orders_that_overflow_int64_are_refused():
+    NGram(9, 103)  # 103**9 ~ 1.3e18 fits in int64
+    with pytest.raises(ValueError, match=r"order: expected V\*\*order <= 2\*\*63 - 1"):
+        NGram(10, 103)  # 103**10 ~ 1.3e20 would wrap around silently
+
+
+def test_bool_order_is_refused():
+    with pytest.raises(ValueError, match="order"):
+        NGram(True, 5)

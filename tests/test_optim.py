@@ -101,3 +101,75 @@ def test_linear_decay():
     assert linear_decay(1.0, 0, 4) == 1.0
     assert linear_decay(1.0, 3, 4) == 0.25
     assert linear_decay(1.0, 9, 4) == 0.0
+
+
+# --- dtypes and input validation ----------------------------------------------------------
+
+def _f32(seed=0):
+    rng = np.random.default_rng(seed)
+    p = {"W": rng.standard_normal((3, 4)).astype(np.float32),
+         "b": rng.standard_normal(4).astype(np.float32)}
+    g = {k: rng.standard_normal(v.shape).astype(np.float32) for k, v in p.items()}
+    return p, g
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: Adagrad(0.1),
+                                  lambda: Adam(1e-2)])
+def test_float32_stays_float32(make):
+    opt = make()
+    p, g = _f32()
+    for _ in range(3):
+        p = opt.step(p, g, lr=0.05)
+        assert all(v.dtype == np.float32 for v in p.values())
+    assert all(v.dtype == np.float32 for k, v in opt.state_dict().items() if k != "t")
+
+
+@pytest.mark.parametrize("make", [SGD, Adagrad, Adam])
+def test_mixed_dtypes_are_rejected(make):
+    p, g = _f32()
+    g = dict(g, b=g["b"].astype(np.float64))
+    with pytest.raises(ValueError, match=r"grads\['b'\]: expected dtype float32.*got float64"):
+        make().step(p, g)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_grads_are_rejected_by_name(bad):
+    p, g = _f32()
+    g["W"] = g["W"].copy()
+    g["W"][1, 2] = bad
+    opt = Adam(1e-3)
+    with pytest.raises(ValueError, match=r"grads\['W'\]: expected finite"):
+        opt.step(p, g)
+    assert opt.t == 0 and opt.state_dict() == {"t": 0}  # nothing was updated
+
+
+def test_keys_and_shapes_are_checked():
+    p, g = _f32()
+    with pytest.raises(ValueError, match="keys"):
+        SGD().step(p, {"W": g["W"]})
+    with pytest.raises(ValueError, match=r"grads\['W'\]: expected shape \(3, 4\), got \(4, 3\)"):
+        SGD().step(p, dict(g, W=g["W"].T))
+    with pytest.raises(ValueError, match=r"grads\['b'\]: expected a float array, got dtype int64"):
+        SGD().step(p, dict(g, b=np.arange(4)))
+
+
+@pytest.mark.parametrize("lr", ["0.1", True, None, [0.1]])
+def test_lr_must_be_a_positive_real(lr):
+    with pytest.raises(ValueError, match="lr"):
+        SGD(lr)
+
+
+def test_linear_decay_validates():
+    assert linear_decay(0.5, 2, 4) == pytest.approx(0.25)
+    for args, name in [((0.0, 1, 4), "lr0"), ((-1.0, 1, 4), "lr0"), (("1", 1, 4), "lr0"),
+                       ((0.1, -1, 4), "step"), ((0.1, 1, 0), "horizon"), ((0.1, 1, 2.5), "horizon")]:
+        with pytest.raises(ValueError, match=name):
+            linear_decay(*args)
+
+
+def test_optimizers_table_is_read_only():
+    from rnn_core.optim import OPTIMIZERS
+
+    with pytest.raises(TypeError):
+        OPTIMIZERS["sgd"] = Adam
+    assert OPTIMIZERS["adam"] is Adam

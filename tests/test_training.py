@@ -119,3 +119,21 @@ def test_schedule():
     cfg = TrainConfig(steps=10, lr=0.5, horizon=10)
     assert cfg.lr_at(0) == 0.5 and cfg.lr_at(5) == 0.25 and cfg.lr_at(10) == 0.0
     assert TrainConfig(steps=10, lr=0.5).lr_at(7) == 0.5
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"steps": 0}, "steps"), ({"steps": True}, "steps"), ({"steps": 2.0}, "steps"),
+    ({"lr": "0.1"}, "lr"), ({"lr": True}, "lr"), ({"lr": np.nan}, "lr"),
+    ({"horizon": 2.5}, "horizon"), ({"horizon": True}, "horizon"), ({"horizon": 0}, "horizon"),
+    ({"clip": "5"}, "clip"), ({"eval_every": 0.5}, "eval_every"),
+    ({"eval_streams": 0}, "eval_streams"), ({"eval_streams": 2.0}, "eval_streams"),
+])
+def test_config_types_are_checked(kwargs, name):
+    args = {"steps": 10, "lr": 0.1, **kwargs}
+    with pytest.raises(ValueError, match=f"{name}: expected"):
+        TrainConfig(**args)
+
+
+def test_config_accepts_numpy_scalars():
+    cfg = TrainConfig(steps=np.int64(10), lr=np.float32(0.1), horizon=np.int32(10), eval_streams=4)
+    assert cfg.lr_at(5) == pytest.approx(0.05)

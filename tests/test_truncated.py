@@ -21,12 +21,28 @@ def _problem(seed, N=2, T=7, d=3, Dh=4, dtype=np.float64):
 
 @pytest.mark.parametrize("window", [7, 8, 100])
 def test_window_at_least_T_is_full_bptt(window):
+    """A window >= T is one window: the same gradients as rnn_backward (true by construction,
+    so the parameter gradients are also checked against central differences of a plain
+    numpy forward pass that shares no code with rnn_core)."""
     x, h0, Wh, We, b1, dh = _problem(0)
     _, cache = rnn_forward(x, h0, Wh, We, b1, "tanh")
     full = rnn_backward(dh, cache)
     trunc = truncated_rnn_backward(x, h0, Wh, We, b1, dh, window, "tanh")
     for a, b in zip(full, trunc):
         assert np.array_equal(a, b)
+
+    def objective(Wh_, We_, b1_, h0_):  # sum_t <h_t, dh_t>, written out independently
+        h, total = h0_, 0.0
+        for t in range(x.shape[1]):
+            h = np.tanh(h @ Wh_.T + x[:, t] @ We_.T + b1_)
+            total += float(np.sum(h * dh[:, t]))
+        return total
+
+    _, dh0, dWh, dWe, db1 = trunc
+    assert rel_error(dWh, numerical_gradient(lambda W: objective(W, We, b1, h0), Wh)) < 1e-7
+    assert rel_error(dWe, numerical_gradient(lambda W: objective(Wh, W, b1, h0), We)) < 1e-7
+    assert rel_error(db1, numerical_gradient(lambda b: objective(Wh, We, b, h0), b1)) < 1e-7
+    assert rel_error(dh0, numerical_gradient(lambda h: objective(Wh, We, b1, h), h0)) < 1e-7
 
 
 def test_window_one_is_the_sum_of_local_gradients():

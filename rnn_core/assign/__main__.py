@@ -45,6 +45,12 @@ def main(argv=None) -> int:
     g.add_argument("folders", nargs="+",
                    help="submission folders, or a parent folder holding one folder per student")
     g.add_argument("--json", default=None, help="report file (default: grade-chNN.json)")
+    g.add_argument("--csv", default=None,
+                   help="also write a CSV for a learning-management system: one row per "
+                        "submission with name, passed, total, score (fraction 0-1), reason")
+    g.add_argument("--seed", type=int, default=None,
+                   help="seed of the randomised checks (default: a fresh one, printed and "
+                        "recorded in the report; pass it again to reproduce a grade)")
     g.add_argument("--timeout", type=float, default=60.0, help="seconds per submission")
     g.add_argument("--check-timeout", type=float, default=20.0, help="seconds per check")
     g.add_argument("--max-output", type=int, default=1_000_000, help="bytes of output allowed")
@@ -92,13 +98,21 @@ def main(argv=None) -> int:
               f"(notebook: {manifest['notebook_engine'] or 'none'})")
         return 0
 
-    from .grader import format_summary, format_table, grade_submission
+    from .grader import (
+        format_summary,
+        format_table,
+        grade_submission,
+        new_seed,
+        write_csv,
+    )
 
     folders = _submissions(args.folders)
+    seed = new_seed() if args.seed is None else args.seed
+    print(f"seed of the randomised checks: {seed}")
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         reports = list(pool.map(lambda f: grade_submission(
             chapter, f, timeout=args.timeout, check_timeout=args.check_timeout,
-            max_output=args.max_output), folders))
+            max_output=args.max_output, seed=seed), folders))
     for r in reports:
         print(f"\n== {r['submission']}: {'PASS' if r['passed'] else 'FAIL'}"
               + (f" ({r['reason']})" if r["reason"] else ""))
@@ -107,9 +121,11 @@ def main(argv=None) -> int:
         print("\n" + format_summary(reports))
     out = Path(args.json or f"grade-ch{chapter.number:02d}.json")
     out.write_text(json.dumps(dict(chapter=chapter.number, notebook=chapter.notebook,
-                                   passed=all(r["passed"] for r in reports),
+                                   seed=seed, passed=all(r["passed"] for r in reports),
                                    submissions=reports), indent=1) + "\n", encoding="utf-8")
     print(f"report: {out}")
+    if args.csv:
+        print(f"csv: {write_csv(reports, args.csv)}")
     return 0 if reports and all(r["passed"] for r in reports) else 1
 
 

@@ -1,12 +1,20 @@
-"""Function-level checks used by the student editions and the grader.
+"""Function-level checks run by the grader (never shipped to students).
 
-Two kinds per function:
+Three kinds per function:
 
 * **gradient**: a backward pass against central differences
   (:func:`rnn_core.gradcheck.numerical_gradient`) of a forward written here
   directly from the book's equations, not of the code under test;
 * **fixed**: fixed inputs whose expected outputs were worked out by hand (the
-  arithmetic is in the comments) or in closed form.
+  arithmetic is in the comments) or in closed form;
+* **random**: inputs (sizes included) drawn from :data:`SEED`, which the grader
+  picks at grading time, compared with the equations written out here, so an
+  implementation that hard-codes the outputs of the fixed checks fails.
+
+The gradient checks draw their inputs from :data:`SEED` too. This file holds the
+answers (expected values, the derivations in comments, reference loops), so the
+student editions do not contain it: they get ``check.py``, built from
+:mod:`rnn_core.assign.student_checks`.
 
 This module must stay self-contained (numpy only, no ``rnn_core`` imports): the
 grader loads the *reference* copy of it by file path and hands it the
@@ -21,11 +29,18 @@ import warnings
 
 import numpy as np
 
+SEED = None  # the runner sets it (``--seed``); None: the fixed seeds below
+
 GRAD_TOL = 1e-6  # rel_error of analytic vs numerical gradients, float64
 FIXED_TOL = 1e-9
 
 
 # --- the book's equations, written out as plainly as possible -------------------------------
+
+def _rng(k):
+    """The generator of check number ``k``: seeded by ``k`` alone, or by the grader's SEED and ``k``."""
+    return np.random.default_rng(k if SEED is None else [int(SEED), k])
+
 
 def _act(a, activation):
     if activation == "sigmoid":
@@ -151,7 +166,7 @@ def rnn_forward_chain(rnn, numgrad):
 
 
 def rnn_forward_steps(rnn, numgrad):
-    p = _params(np.random.default_rng(2))
+    p = _params(_rng(2))
     for act in ACTIVATIONS:
         h, _ = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
         _close(f"h ({act})", h, _unroll(**p, activation=act))
@@ -210,7 +225,7 @@ def xent_fixed(rnn, numgrad):
 
 
 def xent_gradient(rnn, numgrad):
-    rng = np.random.default_rng(3)
+    rng = _rng(3)
     theta, y = rng.normal(size=(2, 3, 5)) * 2, rng.integers(0, 5, size=(2, 3))
     mask = np.array([[True, True, False], [True, False, True]])
     _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
@@ -220,7 +235,7 @@ def xent_gradient(rnn, numgrad):
 # --- chapter 4 -----------------------------------------------------------------------------
 
 def step_backward_gradient(rnn, numgrad):
-    rng = np.random.default_rng(4)
+    rng = _rng(4)
     worst = []
     for act in ACTIVATIONS:
         p = _params(rng)
@@ -256,7 +271,7 @@ def step_backward_fixed(rnn, numgrad):
 
 
 def _affine_case():
-    rng = np.random.default_rng(5)
+    rng = _rng(5)
     return rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5), \
         rng.normal(size=(2, 3, 5))
 
@@ -291,7 +306,7 @@ def embedding_backward_fixed(rnn, numgrad):
 
 
 def embedding_backward_gradient(rnn, numgrad):
-    rng = np.random.default_rng(6)
+    rng = _rng(6)
     ids, E, dx = rng.integers(0, 4, size=(3, 5)), rng.normal(size=(4, 3)), rng.normal(size=(3, 5, 3))
     _, cache = rnn.embedding_forward(ids, E)
     return _grads(["dE"], [rnn.embedding_backward(dx, cache)], [numgrad(lambda v: v[ids], E, dx)])
@@ -300,7 +315,7 @@ def embedding_backward_gradient(rnn, numgrad):
 # --- chapter 5 -----------------------------------------------------------------------------
 
 def recurrence_gradient(rnn, numgrad):
-    rng = np.random.default_rng(7)
+    rng = _rng(7)
     for act in ACTIVATIONS:
         p = _params(rng)
         dh = rng.normal(size=(2, 4, 5))
@@ -327,7 +342,7 @@ def recurrence_fixed(rnn, numgrad):
 
 
 def rnn_backward_gradient(rnn, numgrad):
-    rng = np.random.default_rng(8)
+    rng = _rng(8)
     for act in ACTIVATIONS:
         p = _params(rng)
         dh = rng.normal(size=(2, 4, 5))
@@ -377,7 +392,7 @@ def truncated_fixed(rnn, numgrad):
 
 
 def truncated_gradient(rnn, numgrad):
-    rng = np.random.default_rng(9)
+    rng = _rng(9)
     p = _params(rng)
     dh = rng.normal(size=(2, 4, 5))
     got = rnn.truncated_rnn_backward(**p, dh=dh, window=10, activation="tanh")
@@ -478,7 +493,7 @@ def train_fixed(rnn, numgrad):
     # Two steps of the loop with plain SGD (lr 0.1) on windows 0 and 1 of a tiny stream, against
     # the same two steps written out: (x, y) = window k; loss, g, h = loss_and_grads(x, y, h);
     # g scaled by min(1, clip / ||g||); p <- p - lr g. The clip (1e-3) is far below ||g||.
-    rng = np.random.default_rng(10)
+    rng = _rng(10)
     V, lr, clip = 5, 0.1, 1e-3
     ids = rng.integers(0, V, size=60)
     batcher = rnn.StreamBatcher(ids, N=2, T=4)
@@ -498,17 +513,191 @@ def train_fixed(rnn, numgrad):
     return "two clipped SGD steps written out by hand"
 
 
+# --- randomised checks: sizes and values from SEED ------------------------------------------
+
+def _sizes(rng):
+    return dict(N=int(rng.integers(1, 4)), T=int(rng.integers(2, 6)), d=int(rng.integers(2, 5)),
+                Dh=int(rng.integers(2, 6)), V=int(rng.integers(3, 7)))
+
+
+def step_forward_random(rnn, numgrad):
+    rng = _rng(11)
+    s = _sizes(rng)
+    for act in ACTIVATIONS:
+        p = _params(rng, d=s["d"], Dh=s["Dh"], N=s["N"], T=1)
+        x, h = p["x"][:, 0], p["h0"]
+        got, _ = rnn.rnn_step_forward(x, h, p["Wh"], p["We"], p["b1"], act)
+        _close(f"h_next ({act})", got, _step(x, h, p["Wh"], p["We"], p["b1"], act), tol=1e-9)
+    return "N={N} d={d} Dh={Dh}, three activations".format(**s)
+
+
+def softmax_random(rnn, numgrad):
+    rng = _rng(12)
+    s = _sizes(rng)
+    x = rng.normal(size=(s["N"], s["T"], s["V"])) * 3 + rng.normal() * 50
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    _close("softmax", rnn.softmax(x), e / e.sum(axis=-1, keepdims=True))
+    return "N={N} T={T} V={V}".format(**s)
+
+
+def embedding_forward_random(rnn, numgrad):
+    rng = _rng(13)
+    s = _sizes(rng)
+    E = rng.normal(size=(s["V"], s["d"]))
+    ids = rng.integers(0, s["V"], size=(s["N"], s["T"]))
+    x, _ = rnn.embedding_forward(ids, E)
+    _close("x", x, E[ids])
+    return "N={N} T={T} V={V} d={d}".format(**s)
+
+
+def affine_forward_random(rnn, numgrad):
+    rng = _rng(14)
+    s = _sizes(rng)
+    h = rng.normal(size=(s["N"], s["T"], s["Dh"]))
+    U, b2 = rng.normal(size=(s["Dh"], s["V"])), rng.normal(size=s["V"])
+    theta, _ = rnn.affine_forward(h, U, b2)
+    _close("theta", theta, h @ U + b2)
+    return "N={N} T={T} Dh={Dh} V={V}".format(**s)
+
+
+def xent_random(rnn, numgrad):
+    rng = _rng(15)
+    s = _sizes(rng)
+    theta = rng.normal(size=(s["N"], s["T"], s["V"])) * 2
+    y = rng.integers(0, s["V"], size=(s["N"], s["T"]))
+    mask = rng.random((s["N"], s["T"])) < 0.7
+    mask[0, 0] = True
+    loss, _ = rnn.softmax_cross_entropy(theta, y)
+    _close("loss", loss, _xent(theta, y))
+    loss, _ = rnn.softmax_cross_entropy(theta, y, mask=mask)
+    _close("loss (masked)", loss, _xent(theta, y, mask))
+    return "N={N} T={T} V={V}, with and without a mask".format(**s)
+
+
+def clip_random(rnn, numgrad):
+    rng = _rng(16)
+    grads = {k: rng.normal(size=tuple(rng.integers(1, 4, size=rng.integers(1, 3))))
+             for k in ("a", "b", "c")}
+    norm = math.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
+    for max_norm in (norm * rng.uniform(0.2, 0.8), norm * rng.uniform(1.2, 3.0)):
+        clipped, got = rnn.clip_gradients(grads, max_norm)
+        _close("norm", got, norm)
+        for k, g in grads.items():
+            _close(f"{k} (max_norm {max_norm:.3g})", clipped[k], g * min(1.0, max_norm / norm))
+    c = float(rng.uniform(0.3, 1.0))
+    clipped, _ = rnn.clip_gradients(grads, c, mode="value")
+    for k, g in grads.items():
+        _close(f"{k} (value {c:.3g})", clipped[k], np.clip(g, -c, c))
+    return "three random gradients, above and below the threshold, and by value"
+
+
+def _optimiser_random(rnn, k, make, reference):
+    rng = _rng(k)
+    shape = tuple(int(n) for n in rng.integers(1, 4, size=2))
+    opt, hyper = make(rng)
+    p = {"w": rng.normal(size=shape)}
+    ref, state = p["w"].copy(), {}
+    for t in range(1, 4):
+        g = {"w": rng.normal(size=shape)}
+        p = opt.step(p, g)
+        ref = reference(ref, g["w"], t, state, hyper)
+        _close(f"p after step {t}", p["w"], ref)
+    return f"three steps, shape {shape}, " + ", ".join(f"{n}={v:.3g}" for n, v in hyper.items())
+
+
+def _sgd_ref(p, g, t, s, h):
+    s["v"] = h["momentum"] * s.get("v", 0.0) + g
+    return p - h["lr"] * s["v"]
+
+
+def _adagrad_ref(p, g, t, s, h):
+    s["G"] = s.get("G", 0.0) + g * g
+    return p - h["lr"] * g / (np.sqrt(s["G"]) + h["eps"])
+
+
+def _adam_ref(p, g, t, s, h):
+    s["m"] = h["beta1"] * s.get("m", 0.0) + (1 - h["beta1"]) * g
+    s["v"] = h["beta2"] * s.get("v", 0.0) + (1 - h["beta2"]) * g * g
+    m_hat, v_hat = s["m"] / (1 - h["beta1"] ** t), s["v"] / (1 - h["beta2"] ** t)
+    return p - h["lr"] * m_hat / (np.sqrt(v_hat) + h["eps"])
+
+
+def sgd_random(rnn, numgrad):
+    def make(rng):
+        h = dict(lr=float(rng.uniform(0.01, 0.5)), momentum=float(rng.uniform(0.1, 0.95)))
+        return rnn.SGD(**h), h
+    return _optimiser_random(rnn, 17, make, _sgd_ref)
+
+
+def adagrad_random(rnn, numgrad):
+    def make(rng):
+        h = dict(lr=float(rng.uniform(0.01, 0.5)), eps=float(rng.uniform(1e-3, 1e-1)))
+        return rnn.Adagrad(**h), h
+    return _optimiser_random(rnn, 18, make, _adagrad_ref)
+
+
+def adam_random(rnn, numgrad):
+    def make(rng):
+        h = dict(lr=float(rng.uniform(0.01, 0.5)), beta1=float(rng.uniform(0.5, 0.95)),
+                 beta2=float(rng.uniform(0.9, 0.999)), eps=float(rng.uniform(1e-3, 1e-1)))
+        return rnn.Adam(**h), h
+    return _optimiser_random(rnn, 19, make, _adam_ref)
+
+
+def ngram_random(rnn, numgrad):
+    rng = _rng(20)
+    order, V, k = int(rng.integers(1, 4)), int(rng.integers(2, 6)), float(rng.uniform(0.1, 2))
+    train, test = rng.integers(0, V, size=40), rng.integers(0, V, size=15)
+    grams, ctx = {}, {}
+    for i in range(len(train) - order + 1):
+        gram = tuple(train[i:i + order])
+        grams[gram] = grams.get(gram, 0) + 1
+        ctx[gram[:-1]] = ctx.get(gram[:-1], 0) + 1
+    expected = [math.log2((grams.get(tuple(test[i:i + order]), 0) + k)
+                          / (ctx.get(tuple(test[i:i + order - 1]), 0) + k * V))
+                for i in range(len(test) - order + 1)]
+    got = rnn.NGram(order, V, k=k).fit(train).log2_probs(test)
+    _close("log2 P", got, expected)
+    return f"order {order}, V={V}, k={k:.3g}, counted here"
+
+
+def sample_random(rnn, numgrad):
+    rng = _rng(21)
+    V = int(rng.integers(3, 7))
+    perm = rng.permutation(V)  # the model always predicts perm[current]
+    U = np.zeros((V, V))
+    U[np.arange(V), perm] = 100.0
+    params = dict(E=np.eye(V), We=3 * np.eye(V), Wh=np.zeros((V, V)), b1=np.zeros(V), U=U,
+                  b2=np.zeros(V))
+    model = rnn.CharRNN(params, activation="tanh")
+    prefix = tuple(int(i) for i in rng.integers(0, V, size=int(rng.integers(1, 4))))
+    n = int(rng.integers(3, 9))
+    ids = rnn.sample_ids(model, np.random.default_rng(int(rng.integers(1 << 30))), n,
+                         prefix=prefix)
+    expected, cur = [], prefix[-1]
+    for _ in range(n):
+        cur = int(perm[cur])
+        expected.append(cur)
+    _close(f"ids (prefix {prefix})", ids, expected)
+    return f"a model that follows a random permutation of {V} ids"
+
+
 # function -> [(kind, description, check)]
 CHECKS = {
     "rnn_step_forward": [("fixed", "hand-worked step", step_forward_fixed),
-                         ("fixed", "float32 and no mutation", step_forward_float32)],
+                         ("fixed", "float32 and no mutation", step_forward_float32),
+                         ("random", "random sizes vs the equation", step_forward_random)],
     "rnn_forward": [("fixed", "scalar chain", rnn_forward_chain),
-                    ("fixed", "equals T cell steps", rnn_forward_steps)],
-    "softmax": [("fixed", "closed form, stable", softmax_fixed)],
-    "embedding_forward": [("fixed", "row lookup", embedding_forward_fixed)],
-    "affine_forward": [("fixed", "hand-worked scores", affine_forward_fixed)],
+                    ("random", "equals T cell steps", rnn_forward_steps)],
+    "softmax": [("fixed", "closed form, stable", softmax_fixed),
+                ("random", "random logits", softmax_random)],
+    "embedding_forward": [("fixed", "row lookup", embedding_forward_fixed),
+                          ("random", "random ids", embedding_forward_random)],
+    "affine_forward": [("fixed", "hand-worked scores", affine_forward_fixed),
+                       ("random", "random sizes", affine_forward_random)],
     "softmax_cross_entropy": [("fixed", "closed-form losses", xent_fixed),
-                              ("gradient", "dtheta vs numerical", xent_gradient)],
+                              ("gradient", "dtheta vs numerical", xent_gradient),
+                              ("random", "random logits and mask", xent_random)],
     "rnn_step_backward": [("gradient", "all five vs numerical", step_backward_gradient),
                           ("fixed", "hand-worked relu step", step_backward_fixed)],
     "affine_backward": [("gradient", "dh, dU, db2 vs numerical", affine_backward_gradient),
@@ -521,12 +710,17 @@ CHECKS = {
                      ("fixed", "scalar chain", rnn_backward_fixed)],
     "truncated_rnn_backward": [("gradient", "full window vs numerical", truncated_gradient),
                                ("fixed", "scalar chain, windows 1-3", truncated_fixed)],
-    "clip_gradients": [("fixed", "norm 5 example", clip_fixed)],
-    "SGD._update": [("fixed", "two momentum steps", sgd_fixed)],
-    "Adagrad._update": [("fixed", "two Adagrad steps", adagrad_fixed)],
-    "Adam._update": [("fixed", "two Adam steps", adam_fixed)],
-    "NGram.log2_probs": [("fixed", "add-one counts", ngram_fixed)],
-    "sample_ids": [("fixed", "a counting model", sample_fixed)],
-    "train": [("fixed", "two steps of the loop", train_fixed)],
+    "clip_gradients": [("fixed", "norm 5 example", clip_fixed),
+                       ("random", "random gradients", clip_random)],
+    "SGD._update": [("fixed", "two momentum steps", sgd_fixed),
+                    ("random", "three random steps", sgd_random)],
+    "Adagrad._update": [("fixed", "two Adagrad steps", adagrad_fixed),
+                        ("random", "three random steps", adagrad_random)],
+    "Adam._update": [("fixed", "two Adam steps", adam_fixed),
+                     ("random", "three random steps", adam_random)],
+    "NGram.log2_probs": [("fixed", "add-one counts", ngram_fixed),
+                         ("random", "random order, V, k", ngram_random)],
+    "sample_ids": [("fixed", "a counting model", sample_fixed),
+                   ("random", "a random permutation model", sample_random)],
+    "train": [("random", "two steps of the loop", train_fixed)],
 }
-

@@ -51,11 +51,21 @@ def planned_checks(functions, checks_py=REFERENCE["checks"]) -> list[tuple[str, 
     return plan
 
 
+def new_seed() -> int:
+    """A seed for the randomised checks, drawn at grading time (not predictable from the edition)."""
+    import secrets
+
+    return secrets.randbelow(2**31)
+
+
 def run_checks(package_root, functions, *, checks=REFERENCE["checks"],
                gradcheck=REFERENCE["gradcheck"], runner=REFERENCE["runner"], cwd=None,
                result_dir=None, timeout=TIMEOUT, check_timeout=CHECK_TIMEOUT,
-               max_output=MAX_OUTPUT) -> dict:
+               max_output=MAX_OUTPUT, seed=None) -> dict:
     """Run ``runner.py`` on ``package_root`` in a subprocess; never raises for the code under test.
+
+    ``seed`` feeds the randomised and gradient checks (:data:`checks.SEED`); None
+    keeps their fixed seeds.
 
     Returns ``{"results": [...], "reason": str | None, "output": str, "seconds": float}``.
     """
@@ -70,7 +80,8 @@ def run_checks(package_root, functions, *, checks=REFERENCE["checks"],
     cmd = [sys.executable, "-I", str(runner), "--package-root", str(package_root),
            "--checks", str(checks), "--gradcheck", str(gradcheck), "--result", str(result),
            "--check-timeout", str(check_timeout), "--file-limit", str(FILE_LIMIT),
-           "--memory-limit", str(MEMORY_LIMIT), *functions]
+           "--memory-limit", str(MEMORY_LIMIT),
+           *(["--seed", str(int(seed))] if seed is not None else []), *functions]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd or package_root, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -155,12 +166,18 @@ def _complete(plan, run) -> list[dict]:
 
 
 def grade_submission(chapter, submission, *, timeout=TIMEOUT, check_timeout=CHECK_TIMEOUT,
-                     max_output=MAX_OUTPUT) -> dict:
-    """Grade one submitted folder (a student edition with the student's code)."""
+                     max_output=MAX_OUTPUT, seed=None) -> dict:
+    """Grade one submitted folder (a student edition with the student's code).
+
+    ``seed`` drives the randomised checks; by default a fresh one is drawn, and
+    the report records it (pass it again to reproduce a grade).
+    """
     submission = Path(submission).resolve()
     functions = [f for _, f in chapter.derives]
     plan = planned_checks(functions)
-    report = dict(submission=str(submission), chapter=chapter.number, passed=False, reason=None)
+    seed = new_seed() if seed is None else int(seed)
+    report = dict(submission=str(submission), chapter=chapter.number, passed=False, reason=None,
+                  seed=seed)
     if not (submission / "rnn_core" / "__init__.py").is_file():
         report.update(reason="no rnn_core/ package in the folder",
                       results=_complete(plan, dict(results=[], reason="no rnn_core/ package")))
@@ -178,7 +195,7 @@ def grade_submission(chapter, submission, *, timeout=TIMEOUT, check_timeout=CHEC
         run = run_checks(work, functions, checks=tools / "checks.py",
                          gradcheck=tools / "gradcheck.py", runner=tools / "runner.py",
                          cwd=work, result_dir=tools, timeout=timeout,
-                         check_timeout=check_timeout, max_output=max_output)
+                         check_timeout=check_timeout, max_output=max_output, seed=seed)
         reason = run["reason"]
         touched = []
         if not canary.exists() or canary.read_text() != "outside the submission: must survive\n":
@@ -220,18 +237,23 @@ def format_summary(reports) -> str:
     return "\n".join(lines)
 
 
-def check_folder(folder, functions) -> int:
-    """What a student's ``python check.py`` runs: the folder's own checks on the folder's code."""
-    folder = Path(folder).resolve()
-    run = run_checks(folder, functions, checks=folder / "rnn_core" / "assign" / "checks.py",
-                     gradcheck=folder / "rnn_core" / "gradcheck.py",
-                     runner=folder / "rnn_core" / "assign" / "runner.py", cwd=folder)
-    rows = _complete(planned_checks(functions, folder / "rnn_core" / "assign" / "checks.py"), run)
-    print(format_table(rows))
-    if run["reason"]:
-        print("stopped:", run["reason"])
-    if run["output"].strip():
-        print("\noutput of your code (first lines):\n" + run["output"][:2000])
-    passed = run["reason"] is None and rows and all(r["passed"] for r in rows)
-    print(f"\n{sum(r['passed'] for r in rows)} of {len(rows)} checks pass")
-    return 0 if passed else 1
+def score(report) -> tuple[int, int]:
+    """``(checks passed, checks run)`` of one report; a submission that broke the rules scores 0."""
+    total = len(report["results"])
+    passed = sum(bool(r["passed"]) for r in report["results"])
+    return passed, total
+
+
+def write_csv(reports, path) -> Path:
+    """One row per submission for a learning-management system: name, passed, total, score."""
+    import csv
+
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["name", "passed", "total", "score", "reason"])
+        for r in reports:
+            passed, total = score(r)
+            w.writerow([Path(r["submission"]).name, passed, total,
+                        f"{passed / total:.4f}" if total else "0.0000", r["reason"] or ""])
+    return path

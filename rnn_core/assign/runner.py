@@ -88,6 +88,7 @@ def main(argv=None) -> int:
     parser.add_argument("--check-timeout", type=float, default=20.0)
     parser.add_argument("--file-limit", type=int, default=0)
     parser.add_argument("--memory-limit", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("functions", nargs="+")
     args = parser.parse_args(argv)
     _set_limits(args.file_limit, args.memory_limit)
@@ -100,6 +101,8 @@ def main(argv=None) -> int:
         out.flush()
 
     checks = _load("_assign_checks", args.checks)
+    if args.seed is not None:
+        checks.SEED = args.seed
     numgrad = _load("_assign_gradcheck", args.gradcheck).numerical_gradient
     sys.path.insert(0, root)
     sys.modules.pop("rnn_core", None)

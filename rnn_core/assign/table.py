@@ -4,7 +4,8 @@ A chapter plugs into the student editions, the grader, the instructor page and
 the dependency graph by adding one :class:`rnn_core.assign.table.Chapter` entry to
 :data:`rnn_core.assign.table.CHAPTERS`
 (and, for each function it derives, solution markers in its body and checks in
-:mod:`rnn_core.assign.checks`).
+:mod:`rnn_core.assign.checks` for the grader and in
+:mod:`rnn_core.assign.student_checks` for the students).
 """
 
 from __future__ import annotations

@@ -1,0 +1,624 @@
+"""The checks a student runs: the body of the ``check.py`` of every student edition.
+
+Everything below the line ``# --- check.py ---`` is copied into ``check.py``, so
+it must not give answers away. It holds three kinds of check:
+
+* **gradient**: a backward pass against central differences of the edition's
+  own, working forward pass (``numerical_gradient`` from ``rnn_core.gradcheck``);
+* **property**: shapes, dtypes, inputs left unchanged, sums to one, limits;
+* **known answer**: outputs on inputs fixed here, compared with SHA-256 digests
+  of the reference outputs (rounded to 6 decimals) that the edition builder
+  computes (:func:`known_digests`); the inputs are visible, the answers are not.
+
+The grader does not use these: it runs :mod:`rnn_core.assign.checks`, which the
+editions do not contain, with randomised checks drawn at grading time.
+"""
+
+# --- check.py ---
+import hashlib
+import importlib
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+
+GRAD_TOL = 1e-6
+MODULES = ("cells", "recurrent", "layers", "losses", "activations", "truncated", "clipping",
+           "optim", "model", "sampling", "ngram", "training", "data", "gradcheck")
+
+
+class KnownAnswer(dict):
+    """Outputs to compare with the digests of the reference outputs."""
+
+
+class Namespace:
+    """``rnn_core`` and its submodules as one namespace."""
+
+    def __init__(self, package):
+        self._sources = [package]
+        for name in MODULES:
+            try:
+                self._sources.append(importlib.import_module(f"{package.__name__}.{name}"))
+            except ImportError:
+                pass
+
+    def __getattr__(self, name):
+        for source in self._sources:
+            if hasattr(source, name):
+                return getattr(source, name)
+        raise AttributeError(f"rnn_core has no attribute {name!r}")
+
+
+def digest(value) -> str:
+    a = np.asarray(value, dtype=np.float64)
+    r = np.round(a, 6) + 0.0
+    return hashlib.sha256(repr(a.shape).encode() + r.tobytes()).hexdigest()[:20]
+
+
+def _rel(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise AssertionError(f"shape {a.shape}, expected {b.shape}")
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
+
+
+def _grads(names, analytic, numeric):
+    analytic = list(analytic)
+    if len(analytic) != len(names):
+        raise AssertionError(f"expected {len(names)} gradients ({', '.join(names)}), "
+                             f"got {len(analytic)}")
+    worst = 0.0
+    for name, a, n in zip(names, analytic, numeric):
+        err = _rel(a, n)
+        if not err < GRAD_TOL:
+            raise AssertionError(f"{name}: relative error {err:.1e} against the numerical "
+                                 f"gradient (limit {GRAD_TOL:.0e})")
+        worst = max(worst, err)
+    return f"max rel. error {worst:.1e}"
+
+
+def _shape(name, got, shape):
+    if np.shape(got) != tuple(shape):
+        raise AssertionError(f"{name}: shape {np.shape(got)}, expected {tuple(shape)}")
+
+
+def _unchanged(name, before, after):
+    if not np.array_equal(before, after):
+        raise AssertionError(f"{name} was modified")
+
+
+def _params(rng, d=3, Dh=4, N=2, T=3):
+    return dict(x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * 0.6,
+                Wh=rng.normal(size=(Dh, Dh)) * 0.6, We=rng.normal(size=(Dh, d)) * 0.6,
+                b1=rng.normal(size=Dh) * 0.3)
+
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+# chapter 1
+
+def step_forward_known(rnn, numgrad):
+    p = _params(np.random.default_rng(101))
+    out = KnownAnswer()
+    for act in ACTIVATIONS:
+        h, _ = rnn.rnn_step_forward(p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"], act)
+        out[f"h_next ({act})"] = h
+    return out
+
+
+def step_forward_properties(rnn, numgrad):
+    p = _params(np.random.default_rng(102), N=3)
+    args = [a.astype(np.float32) for a in (p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"])]
+    keep = [a.copy() for a in args]
+    h, _ = rnn.rnn_step_forward(*args, "tanh")
+    _shape("h_next", h, (3, 4))
+    if h.dtype != np.float32:
+        raise AssertionError(f"float32 inputs gave {h.dtype}")
+    for name, a, b in zip(("x_t", "h_prev", "Wh", "We", "b1"), args, keep):
+        _unchanged(name, a, b)
+    for act, lo, hi in (("sigmoid", 0, 1), ("tanh", -1, 1)):
+        h, _ = rnn.rnn_step_forward(*keep, act)
+        if not (np.all(h > lo) and np.all(h < hi)):
+            raise AssertionError(f"h_next ({act}) outside ({lo}, {hi})")
+    return "shape (N, Dh), float32 kept, inputs unchanged, range of sigmoid and tanh"
+
+
+# chapter 2
+
+def rnn_forward_known(rnn, numgrad):
+    p = _params(np.random.default_rng(201), T=5)
+    out = KnownAnswer()
+    for act in ACTIVATIONS:
+        h, _ = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
+        out[f"h ({act})"] = h
+    return out
+
+
+def rnn_forward_properties(rnn, numgrad):
+    p = _params(np.random.default_rng(202), T=6)
+    keep = {k: v.copy() for k, v in p.items()}
+    h, _ = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], "tanh")
+    _shape("h", h, (2, 6, 4))
+    for k in p:
+        _unchanged(k, p[k], keep[k])
+    h3, _ = rnn.rnn_forward(p["x"][:, :3], p["h0"], p["Wh"], p["We"], p["b1"], "tanh")
+    if not np.allclose(h3, h[:, :3], rtol=1e-12, atol=1e-12):
+        raise AssertionError("a run on the first 3 steps does not give the first 3 states")
+    state = p["h0"]
+    for t in range(6):
+        state, _ = rnn.rnn_step_forward(p["x"][:, t], state, p["Wh"], p["We"], p["b1"], "tanh")
+        if not np.allclose(h[:, t], state, rtol=1e-10, atol=1e-12):
+            raise AssertionError(f"h[:, {t}] differs from {t + 1} steps of rnn_step_forward")
+    return "shape (N, T, Dh), inputs unchanged, prefixes, agrees with the cell step by step"
+
+
+# chapter 3
+
+def softmax_known(rnn, numgrad):
+    x = np.random.default_rng(301).normal(size=(2, 3, 5)) * 3
+    return KnownAnswer(softmax=rnn.softmax(x), **{"softmax (shifted by 1000)": rnn.softmax(x + 1000)})
+
+
+def softmax_properties(rnn, numgrad):
+    x = np.random.default_rng(302).normal(size=(4, 6)) * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = rnn.softmax(x)
+        big = rnn.softmax(np.array([[1000.0, 999.0, -1000.0]]))
+    _shape("softmax", p, x.shape)
+    if not (np.all(p >= 0) and np.allclose(p.sum(axis=-1), 1.0)):
+        raise AssertionError("rows are not probabilities (non-negative, sum 1)")
+    if not np.allclose(rnn.softmax(x + 7.5), p):
+        raise AssertionError("adding a constant to every logit changed the probabilities")
+    if not (np.all(np.isfinite(big)) and np.isclose(big.sum(), 1.0)):
+        raise AssertionError("logits near 1000 overflow")
+    return "probabilities, unchanged by a shift, no overflow at 1000"
+
+
+def embedding_forward_known(rnn, numgrad):
+    rng = np.random.default_rng(311)
+    E, ids = rng.normal(size=(6, 3)), rng.integers(0, 6, size=(2, 4))
+    x, _ = rnn.embedding_forward(ids, E)
+    return KnownAnswer(x=x)
+
+
+def embedding_forward_properties(rnn, numgrad):
+    rng = np.random.default_rng(312)
+    E, ids = rng.normal(size=(5, 3)), rng.integers(0, 5, size=(2, 4))
+    keep = E.copy()
+    x, _ = rnn.embedding_forward(ids, E)
+    _shape("x", x, (2, 4, 3))
+    x[...] = 0.0
+    _unchanged("E (writing to x)", E, keep)
+    return "shape (N, T, d), a copy of the rows"
+
+
+def affine_forward_known(rnn, numgrad):
+    rng = np.random.default_rng(321)
+    theta, _ = rnn.affine_forward(rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)),
+                                  rng.normal(size=5))
+    return KnownAnswer(theta=theta)
+
+
+def affine_forward_properties(rnn, numgrad):
+    rng = np.random.default_rng(322)
+    h, U, b2 = rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)
+    theta, _ = rnn.affine_forward(h, U, b2)
+    _shape("theta", theta, (2, 3, 5))
+    one, _ = rnn.affine_forward(h[:, 1:2], U, b2)
+    if not np.allclose(one[:, 0], theta[:, 1]):
+        raise AssertionError("the scores of a step depend on the other steps")
+    return "shape (N, T, V), each step on its own"
+
+
+def xent_known(rnn, numgrad):
+    rng = np.random.default_rng(331)
+    theta, y = rng.normal(size=(2, 4, 5)) * 2, rng.integers(0, 5, size=(2, 4))
+    mask = np.array([[True, True, False, True], [True, False, False, True]])
+    loss, d = rnn.softmax_cross_entropy(theta, y)
+    loss_m, d_m = rnn.softmax_cross_entropy(theta, y, mask=mask)
+    return KnownAnswer(loss=loss, dtheta=d, **{"loss (masked)": loss_m, "dtheta (masked)": d_m})
+
+
+def xent_gradient(rnn, numgrad):
+    rng = np.random.default_rng(332)
+    theta, y = rng.normal(size=(2, 3, 5)) * 2, rng.integers(0, 5, size=(2, 3))
+    mask = np.array([[True, True, False], [True, False, True]])
+    _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
+    num = numgrad(lambda t: rnn.softmax_cross_entropy(t, y, mask=mask)[0], theta.copy())
+    return _grads(["dtheta"], [d], [num]) + " (of your own loss)"
+
+
+def xent_properties(rnn, numgrad):
+    V = 7
+    loss, d = rnn.softmax_cross_entropy(np.zeros((2, 3, V)), np.zeros((2, 3), dtype=int))
+    if not math.isclose(float(loss), math.log(V), rel_tol=1e-12):
+        raise AssertionError(f"uniform logits over V={V} gave loss {float(loss):.6g}, "
+                             f"expected ln V = {math.log(V):.6g}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        big, _ = rnn.softmax_cross_entropy(np.array([[[1000.0, 0.0]]]), np.array([[0]]))
+    if not (math.isfinite(float(big)) and float(big) < 1e-6):
+        raise AssertionError("a confident right answer with logits of 1000 should cost ~0")
+    return "ln V for uniform logits, stable at 1000"
+
+
+# chapter 4
+
+def step_backward_gradient(rnn, numgrad):
+    rng = np.random.default_rng(401)
+    for act in ACTIVATIONS:
+        p = _params(rng)
+        x, h, Wh, We, b1 = p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"]
+        dh = rng.normal(size=h.shape)
+        keep = dh.copy()
+        _, cache = rnn.rnn_step_forward(x, h, Wh, We, b1, act)
+        got = rnn.rnn_step_backward(dh, cache)
+        _unchanged("dh_next", dh, keep)
+
+        def f(k):
+            def run(v):
+                args = dict(x_t=x, h_prev=h, Wh=Wh, We=We, b1=b1)
+                args[k] = v
+                return rnn.rnn_step_forward(**args, activation=act)[0]
+            return run
+
+        num = [numgrad(f(k), v.copy(), dh) for k, v in
+               (("x_t", x), ("h_prev", h), ("Wh", Wh), ("We", We), ("b1", b1))]
+        msg = _grads([f"{n} ({act})" for n in ("dx_t", "dh_prev", "dWh", "dWe", "db1")], got, num)
+    return msg + " (sigmoid, tanh, relu)"
+
+
+def affine_backward_gradient(rnn, numgrad):
+    rng = np.random.default_rng(411)
+    h, U, b2, dt = (rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5),
+                    rng.normal(size=(2, 3, 5)))
+    _, cache = rnn.affine_forward(h, U, b2)
+    got = rnn.affine_backward(dt, cache)
+    num = [numgrad(lambda v: rnn.affine_forward(v, U, b2)[0], h.copy(), dt),
+           numgrad(lambda v: rnn.affine_forward(h, v, b2)[0], U.copy(), dt),
+           numgrad(lambda v: rnn.affine_forward(h, U, v)[0], b2.copy(), dt)]
+    return _grads(["dh", "dU", "db2"], got, num)
+
+
+def embedding_backward_gradient(rnn, numgrad):
+    rng = np.random.default_rng(421)
+    ids, E, dx = rng.integers(0, 4, size=(3, 5)), rng.normal(size=(4, 3)), rng.normal(size=(3, 5, 3))
+    _, cache = rnn.embedding_forward(ids, E)
+    got = rnn.embedding_backward(dx, cache)
+    num = numgrad(lambda v: rnn.embedding_forward(ids, v)[0], E.copy(), dx)
+    return _grads(["dE"], [got], [num]) + " (repeated ids included)"
+
+
+# chapter 5
+
+def recurrence_known(rnn, numgrad):
+    rng = np.random.default_rng(501)
+    p = _params(rng, T=4)
+    _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], "tanh")
+    da, dh0, total = rnn.backprop_recurrence(rng.normal(size=(2, 4, 4)), cache, keep_total=True)
+    return KnownAnswer(da=da, dh0=dh0, total=total)
+
+
+def recurrence_gradient(rnn, numgrad):
+    rng = np.random.default_rng(502)
+    for act in ACTIVATIONS:
+        p = _params(rng, T=4)
+        dh = rng.normal(size=(2, 4, 4))
+        keep = dh.copy()
+        _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
+        da, dh0 = rnn.backprop_recurrence(dh, cache)
+        _unchanged("dh", dh, keep)
+        _shape("da", da, dh.shape)
+        num = numgrad(lambda v: rnn.rnn_forward(p["x"], v, p["Wh"], p["We"], p["b1"], act)[0],
+                      p["h0"].copy(), dh)
+        msg = _grads([f"dh0 ({act})"], [dh0], [num])
+    return msg + " (sigmoid, tanh, relu)"
+
+
+def rnn_backward_gradient(rnn, numgrad):
+    rng = np.random.default_rng(511)
+    for act in ACTIVATIONS:
+        p = _params(rng, T=4)
+        dh = rng.normal(size=(2, 4, 4))
+        keep = dh.copy()
+        _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
+        got = rnn.rnn_backward(dh, cache)
+        _unchanged("dh", dh, keep)
+
+        def f(k):
+            def run(v):
+                return rnn.rnn_forward(**{**p, k: v}, activation=act)[0]
+            return run
+
+        num = [numgrad(f(k), p[k].copy(), dh) for k in ("x", "h0", "Wh", "We", "b1")]
+        msg = _grads([f"{n} ({act})" for n in ("dx", "dh0", "dWh", "dWe", "db1")], got, num)
+    return msg + " (sigmoid, tanh, relu)"
+
+
+# chapter 6
+
+def truncated_gradient(rnn, numgrad):
+    rng = np.random.default_rng(601)
+    p = _params(rng, T=4)
+    dh = rng.normal(size=(2, 4, 4))
+    got = rnn.truncated_rnn_backward(**p, dh=dh, window=10, activation="tanh")
+    num = [numgrad(lambda v, k=k: rnn.rnn_forward(**{**p, k: v}, activation="tanh")[0],
+                   p[k].copy(), dh) for k in ("x", "h0", "Wh", "We", "b1")]
+    return _grads(["dx", "dh0", "dWh", "dWe", "db1"], got, num) + " (window >= T: full BPTT)"
+
+
+def truncated_known(rnn, numgrad):
+    rng = np.random.default_rng(602)
+    p = _params(rng, T=5)
+    dh = rng.normal(size=(2, 5, 4))
+    out = KnownAnswer()
+    for window in (1, 2, 3):
+        got = rnn.truncated_rnn_backward(**p, dh=dh, window=window, activation="tanh")
+        for name, g in zip(("dx", "dh0", "dWh", "dWe", "db1"), got):
+            out[f"{name} (window {window})"] = g
+    return out
+
+
+def clip_known(rnn, numgrad):
+    rng = np.random.default_rng(611)
+    grads = {"a": rng.normal(size=(2, 3)), "b": rng.normal(size=4)}
+    out = KnownAnswer()
+    for c in (0.5, 100.0):
+        clipped, norm = rnn.clip_gradients(grads, c)
+        out.update({f"{k} (max_norm {c})": v for k, v in clipped.items()}, norm=norm)
+    clipped, _ = rnn.clip_gradients(grads, 0.3, mode="value")
+    out.update({f"{k} (value 0.3)": v for k, v in clipped.items()})
+    return out
+
+
+def clip_properties(rnn, numgrad):
+    rng = np.random.default_rng(612)
+    grads = {"a": rng.normal(size=(3, 2)), "b": rng.normal(size=5)}
+    keep = {k: v.copy() for k, v in grads.items()}
+    total = math.sqrt(sum(float(np.sum(v * v)) for v in grads.values()))
+    clipped, norm = rnn.clip_gradients(grads, total / 4)
+    for k in grads:
+        _unchanged(f"grads[{k!r}]", grads[k], keep[k])
+    if not math.isclose(float(norm), total, rel_tol=1e-12):
+        raise AssertionError(f"norm {float(norm):.6g}, expected the global norm {total:.6g}")
+    new = math.sqrt(sum(float(np.sum(v * v)) for v in clipped.values()))
+    if not new <= total / 4 * (1 + 1e-12):
+        raise AssertionError("after clipping by norm the global norm is above max_norm")
+    flat = np.concatenate([clipped[k].ravel() for k in grads])
+    orig = np.concatenate([grads[k].ravel() for k in grads])
+    if not math.isclose(float(flat @ orig) / (np.linalg.norm(flat) * total), 1.0, rel_tol=1e-9):
+        raise AssertionError("clipping by norm changed the direction")
+    same, _ = rnn.clip_gradients(grads, total * 2)
+    if not all(np.allclose(same[k], grads[k]) for k in grads):
+        raise AssertionError("gradients under the threshold changed")
+    value, _ = rnn.clip_gradients(grads, 0.2, mode="value")
+    if not all(np.all(np.abs(v) <= 0.2) for v in value.values()):
+        raise AssertionError("mode='value': an entry is outside [-max_norm, max_norm]")
+    return "inputs unchanged, norm, bound, direction, under the threshold, by value"
+
+
+# chapter 7
+
+def _three_steps(opt, dtype=np.float64):
+    rng = np.random.default_rng(701)
+    p = {"w": rng.normal(size=(2, 3)).astype(dtype), "b": rng.normal(size=3).astype(dtype)}
+    out = KnownAnswer()
+    for t in range(1, 4):
+        g = {k: rng.normal(size=v.shape).astype(dtype) for k, v in p.items()}
+        keep_p, keep_g = {k: v.copy() for k, v in p.items()}, {k: v.copy() for k, v in g.items()}
+        new = opt.step(p, g)
+        for k in p:
+            _unchanged(f"params[{k!r}]", p[k], keep_p[k])
+            _unchanged(f"grads[{k!r}]", g[k], keep_g[k])
+            if new[k].dtype != dtype:
+                raise AssertionError(f"{np.dtype(dtype).name} parameters became {new[k].dtype}")
+        p = new
+        out.update({f"{k} after step {t}": v for k, v in p.items()})
+    return out
+
+
+def sgd_known(rnn, numgrad):
+    return _three_steps(rnn.SGD(lr=0.1, momentum=0.9))
+
+
+def adagrad_known(rnn, numgrad):
+    return _three_steps(rnn.Adagrad(lr=0.1))
+
+
+def adam_known(rnn, numgrad):
+    return _three_steps(rnn.Adam(lr=0.1))
+
+
+def _optimiser_properties(make):
+    def check(rnn, numgrad):
+        _three_steps(make(rnn), np.float32)
+        return "float32 kept, params and grads unchanged"
+    return check
+
+
+def ngram_known(rnn, numgrad):
+    rng = np.random.default_rng(711)
+    train, test = rng.integers(0, 4, size=50), rng.integers(0, 4, size=12)
+    out = KnownAnswer()
+    for order, k in ((1, 1.0), (2, 0.5), (3, 1.0)):
+        out[f"log2 P (order {order}, k {k})"] = rnn.NGram(order, 4, k=k).fit(train).log2_probs(test)
+    return out
+
+
+def ngram_properties(rnn, numgrad):
+    rng = np.random.default_rng(712)
+    V = 3
+    for order in (1, 2, 3):
+        model = rnn.NGram(order, V, k=0.5).fit(rng.integers(0, V, size=30))
+        for ctx in rng.integers(0, V, size=(4, order - 1)):
+            probs = [2.0 ** float(model.log2_probs(np.append(ctx, c).astype(int))[-1])
+                     for c in range(V)]
+            if not math.isclose(sum(probs), 1.0, rel_tol=1e-9):
+                raise AssertionError(f"order {order}: P(c | {tuple(int(i) for i in ctx)}) sums "
+                                     f"to {sum(probs):.6g} over c, not 1")
+        n = len(model.log2_probs(np.zeros(10, dtype=int)))
+        if n != 10 - order + 1:
+            raise AssertionError(f"order {order}: {n} scores for 10 ids, expected {11 - order}")
+    return "P(c | context) sums to 1 over c; L - n + 1 scores"
+
+
+def sample_properties(rnn, numgrad):
+    V = 5
+    model = rnn.CharRNN.init(V, 4, 3, np.random.default_rng(721), dtype=np.float64)
+    ids = rnn.sample_ids(model, np.random.default_rng(1), 20)
+    again = rnn.sample_ids(model, np.random.default_rng(1), 20)
+    _shape("ids", ids, (20,))
+    if ids.dtype != np.int64 or ids.min() < 0 or ids.max() >= V:
+        raise AssertionError(f"expected int64 ids in [0, {V}), got {ids.dtype} {ids.tolist()}")
+    if not np.array_equal(ids, again):
+        raise AssertionError("the same rng seed gave different samples")
+    if len(rnn.sample_ids(model, np.random.default_rng(1), 0)) != 0:
+        raise AssertionError("length 0 did not give 0 ids")
+    shift = np.roll(np.eye(V), 1, axis=1)
+    certain = rnn.CharRNN(dict(E=np.eye(V), We=3 * np.eye(V), Wh=np.zeros((V, V)),
+                               b1=np.zeros(V), U=100 * shift, b2=np.zeros(V)), activation="tanh")
+    got = rnn.sample_ids(certain, np.random.default_rng(2), 6, prefix=(3,))
+    if got.tolist() != [4, 0, 1, 2, 3, 4]:
+        raise AssertionError(f"a model that always predicts 'id + 1 mod {V}' read 3 and gave "
+                             f"{got.tolist()}")
+    return "length, dtype, range, reproducible, a model that counts"
+
+
+class _PlainSGD:
+    def step(self, params, grads, lr):
+        return {k: params[k] - lr * grads[k] for k in params}
+
+
+def _tiny_run(rnn, lr=0.1, clip=1e-3, steps=2, seed=731):
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(0, 5, size=60)
+    batcher = rnn.StreamBatcher(ids, N=2, T=4)
+    model = rnn.CharRNN.init(5, 6, 3, rng, dtype=np.float64)
+    config = rnn.TrainConfig(steps=steps, lr=lr, clip=clip, eval_every=100, eval_streams=2)
+    return model, rnn.train(model, _PlainSGD(), batcher, ids[:20], config, progress=False)
+
+
+def train_known(rnn, numgrad):
+    _, (trained, _, state) = _tiny_run(rnn)
+    out = KnownAnswer(train_loss=state.train_loss)
+    out.update({f"params[{k!r}]": v for k, v in trained.params.items()})
+    return out
+
+
+def train_properties(rnn, numgrad):
+    model, (trained, _, state) = _tiny_run(rnn, clip=None, steps=3)
+    keep = {k: v.copy() for k, v in model.params.items()}
+    if len(state.train_loss) != 3 or state.step != 3:
+        raise AssertionError(f"3 steps gave step {state.step} and {len(state.train_loss)} losses")
+    if not all(math.isfinite(v) for v in state.train_loss):
+        raise AssertionError("a training loss is not finite")
+    if state.h is None or np.shape(state.h) != (2, 6):
+        raise AssertionError("the carried state h is missing or has the wrong shape")
+    if all(np.array_equal(trained.params[k], keep[k]) for k in keep):
+        raise AssertionError("the parameters did not change")
+    rng = np.random.default_rng(732)
+    ids = rng.integers(0, 5, size=60)
+    params = dict(model.params, U=np.full_like(model.params["U"], 1e308),
+                  b1=np.full_like(model.params["b1"], 1e3))
+    config = rnn.TrainConfig(steps=1, lr=0.1, clip=None, eval_every=100, eval_streams=2)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            huge = rnn.CharRNN(params, model.activation)
+            rnn.train(huge, _PlainSGD(), rnn.StreamBatcher(ids, N=2, T=4), ids[:20], config,
+                      state=rnn.TrainState(valid_steps=[0], valid_loss=[0.0]), progress=False)
+    except FloatingPointError as err:
+        if "learning rate" not in str(err):
+            raise AssertionError(f"divergence raised without advice: {err}") from None
+    else:
+        raise AssertionError("a model whose loss overflows did not raise TrainingDivergedError")
+    return "steps and losses recorded, h carried, parameters move, divergence raises"
+
+
+# function -> [(kind, description, check)]
+CHECKS = {
+    "rnn_step_forward": [("known", "fixed inputs", step_forward_known),
+                         ("property", "shape, dtype, no mutation", step_forward_properties)],
+    "rnn_forward": [("known", "fixed inputs", rnn_forward_known),
+                    ("property", "prefixes, cell by cell", rnn_forward_properties)],
+    "softmax": [("known", "fixed logits", softmax_known),
+                ("property", "probabilities, stable", softmax_properties)],
+    "embedding_forward": [("known", "fixed ids", embedding_forward_known),
+                          ("property", "shape, a copy", embedding_forward_properties)],
+    "affine_forward": [("known", "fixed inputs", affine_forward_known),
+                       ("property", "shape, per step", affine_forward_properties)],
+    "softmax_cross_entropy": [("known", "fixed logits, a mask", xent_known),
+                              ("gradient", "dtheta vs numerical", xent_gradient),
+                              ("property", "uniform logits, stable", xent_properties)],
+    "rnn_step_backward": [("gradient", "all five vs numerical", step_backward_gradient)],
+    "affine_backward": [("gradient", "dh, dU, db2 vs numerical", affine_backward_gradient)],
+    "embedding_backward": [("gradient", "dE vs numerical", embedding_backward_gradient)],
+    "backprop_recurrence": [("gradient", "dh0 vs numerical", recurrence_gradient),
+                            ("known", "fixed inputs", recurrence_known)],
+    "rnn_backward": [("gradient", "all five vs numerical", rnn_backward_gradient)],
+    "truncated_rnn_backward": [("gradient", "full window vs numerical", truncated_gradient),
+                               ("known", "windows 1-3", truncated_known)],
+    "clip_gradients": [("known", "fixed gradients", clip_known),
+                       ("property", "norm, bound, direction", clip_properties)],
+    "SGD._update": [("known", "three steps", sgd_known),
+                    ("property", "float32, no mutation", _optimiser_properties(
+                        lambda rnn: rnn.SGD(lr=0.1, momentum=0.9)))],
+    "Adagrad._update": [("known", "three steps", adagrad_known),
+                        ("property", "float32, no mutation", _optimiser_properties(
+                            lambda rnn: rnn.Adagrad(lr=0.1)))],
+    "Adam._update": [("known", "three steps", adam_known),
+                     ("property", "float32, no mutation", _optimiser_properties(
+                         lambda rnn: rnn.Adam(lr=0.1)))],
+    "NGram.log2_probs": [("known", "orders 1-3", ngram_known),
+                         ("property", "sums to one", ngram_properties)],
+    "sample_ids": [("property", "length, range, a counting model", sample_properties)],
+    "train": [("known", "two clipped steps", train_known),
+              ("property", "the loop's bookkeeping, divergence", train_properties)],
+}
+
+
+def run_one(rnn, numgrad, function, kind, description, check, digests):
+    """``(passed, detail)`` of one check."""
+    try:
+        result = check(rnn, numgrad)
+        if isinstance(result, KnownAnswer):
+            expected = digests.get(f"{function}: {description}", {})
+            wrong = [name for name, value in result.items()
+                     if digest(value) != expected.get(name)]
+            missing = sorted(set(expected) - set(result))
+            if wrong or missing:
+                return False, ("does not match the known answer: " + ", ".join(wrong + missing))
+            return True, f"{len(result)} outputs match the known answers"
+        return True, str(result)
+    except NotImplementedError:
+        return False, "not implemented (raise NotImplementedError)"
+    except Exception as exc:  # noqa: BLE001 - report every failure
+        text = f"{type(exc).__name__}: {exc}"
+        return False, text if len(text) <= 300 else text[:297] + "..."
+
+
+def main(functions, digests, here):
+    sys.path.insert(0, here)
+    sys.modules.pop("rnn_core", None)
+    import rnn_core
+
+    where = os.path.dirname(os.path.dirname(os.path.abspath(rnn_core.__file__)))
+    if where != os.path.abspath(here):
+        print(f"rnn_core was imported from {rnn_core.__file__}, not from this folder")
+        return 2
+    rnn = Namespace(rnn_core)
+    numgrad = rnn.numerical_gradient
+    print(f"{'function':<24} {'kind':<9} {'result':<6} detail")
+    print("-" * 96)
+    passed = total = 0
+    for function in functions:
+        for kind, description, check in CHECKS.get(function, []):
+            ok, detail = run_one(rnn, numgrad, function, kind, description, check, digests)
+            passed, total = passed + ok, total + 1
+            print(f"{function:<24} {kind:<9} {'PASS' if ok else 'FAIL':<6} {description}: {detail}")
+    print(f"\n{passed} of {total} checks pass")
+    return 0 if total and passed == total else 1
