@@ -9,7 +9,7 @@ notebooks=("$@")
 if [ ${#notebooks[@]} -eq 0 ]; then notebooks=(book/*.ipynb); fi
 for nb in "${notebooks[@]}"; do
     echo "executing $nb"
-    .venv/bin/jupyter-execute --inplace "$nb" 2>&1 | grep -v -e "^\[NbClientApp\]" -e "^\[IPKernelApp\] WARNING" || true
+    .venv/bin/jupyter-execute --inplace "$nb"  # stops the script if a cell raises
     .venv/bin/python - "$nb" <<'PY'
 import json, sys
 path = sys.argv[1]
