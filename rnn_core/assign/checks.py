@@ -29,7 +29,8 @@ import warnings
 
 import numpy as np
 
-SEED = None  # the runner sets it (``--seed``); None: the fixed seeds below
+#: Seed of the random and gradient checks, set by the runner (``--seed``); None: fixed seeds.
+SEED = None
 
 GRAD_TOL = 1e-6  # rel_error of analytic vs numerical gradients, float64
 FIXED_TOL = 1e-9

@@ -64,7 +64,7 @@ def run_checks(package_root, functions, *, checks=REFERENCE["checks"],
                max_output=MAX_OUTPUT, seed=None) -> dict:
     """Run ``runner.py`` on ``package_root`` in a subprocess; never raises for the code under test.
 
-    ``seed`` feeds the randomised and gradient checks (:data:`checks.SEED`); None
+    ``seed`` feeds the randomised and gradient checks (:data:`~rnn_core.assign.checks.SEED`); None
     keeps their fixed seeds.
 
     Returns ``{"results": [...], "reason": str | None, "output": str, "seconds": float}``.

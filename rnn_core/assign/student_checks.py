@@ -8,7 +8,7 @@ it must not give answers away. It holds three kinds of check:
 * **property**: shapes, dtypes, inputs left unchanged, sums to one, limits;
 * **known answer**: outputs on inputs fixed here, compared with SHA-256 digests
   of the reference outputs (rounded to 6 decimals) that the edition builder
-  computes (:func:`known_digests`); the inputs are visible, the answers are not.
+  computes (:func:`rnn_core.assign.edition.known_digests`); the inputs are visible, the answers are not.
 
 The grader does not use these: it runs :mod:`rnn_core.assign.checks`, which the
 editions do not contain, with randomised checks drawn at grading time.
