@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure_chromium.sh
+bash scripts/ensure_torch_oracle.sh
 
 export PYTHONHASHSEED=0
 # Two workers, one notebook or test file each; the build and the browser
