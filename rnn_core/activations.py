@@ -7,17 +7,37 @@ import numpy as np
 from .validation import as_float_array, check_activation
 
 
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    """The logistic function on an already-checked float array; same shape and dtype."""
+    z = np.exp(-np.abs(a))  # in (0, 1]: never overflows
+    return np.where(a >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(a.dtype, copy=False)
+
+
+def _check_logits(x) -> np.ndarray:
+    """The input of :func:`softmax` and :func:`log_softmax`: finite floats with a last axis V >= 1."""
+    x = as_float_array("x", x, None)
+    if x.ndim == 0:
+        raise ValueError("x: expected shape (..., V) with at least one axis, got ()")
+    if x.shape[-1] < 1:
+        raise ValueError(f"x: expected V >= 1, got shape {x.shape}")
+    return x
+
+
 def sigmoid(x):
     """Logistic function ``1 / (1 + exp(-x))``, element-wise.
 
     Evaluated as ``exp(-|x|)``-based branches, so no ``exp`` ever overflows:
     there is no warning even for ``|x|`` of 1e4. Float32 in gives float32 out.
 
-    x : any shape, float32 or float64, finite.
+    Parameters
+    ----------
+    x : any shape (a 0-d array or a Python float too), float32 or float64, finite.
+
+    Returns
+    -------
+    s : the shape and float dtype of ``x``, entries in [0, 1].
     """
-    x = as_float_array("x", x, None)
-    z = np.exp(-np.abs(x))  # in (0, 1]: never overflows
-    return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(x.dtype, copy=False)
+    return _sigmoid(as_float_array("x", x, None))
 
 
 def softmax(x):
@@ -26,11 +46,15 @@ def softmax(x):
     The row maximum is subtracted first, so logits of magnitude 1e4 give the
     exact result instead of ``inf / inf``.
 
-    x : (..., V), float32 or float64, finite. Returns the same shape and dtype.
+    Parameters
+    ----------
+    x : (..., V) logits, float32 or float64, finite, at least one axis, V >= 1.
+
+    Returns
+    -------
+    p : (..., V) probabilities, the dtype of ``x``; each row sums to 1.
     """
-    x = as_float_array("x", x, None)
-    if x.ndim == 0:
-        raise ValueError("x: expected shape (..., V) with at least one axis, got ()")
+    x = _check_logits(x)
     ### BEGIN SOLUTION
     shifted = x - x.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
@@ -42,9 +66,18 @@ def softmax(x):
 def log_softmax(x):
     """``log(softmax(x))`` over the last axis, computed without forming ``softmax``.
 
-    x : (..., V), float32 or float64, finite.
+    ``log_softmax(x) = (x - max) - log(sum(exp(x - max)))``: the shift by the row
+    maximum keeps it exact and warning-free for logits of magnitude 1e4.
+
+    Parameters
+    ----------
+    x : (..., V) logits, float32 or float64, finite, at least one axis, V >= 1.
+
+    Returns
+    -------
+    log_p : (..., V) log-probabilities, the dtype of ``x``; all <= 0.
     """
-    x = as_float_array("x", x, None)
+    x = _check_logits(x)
     shifted = x - x.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
@@ -52,8 +85,7 @@ def log_softmax(x):
 def activate(a: np.ndarray, activation: str) -> np.ndarray:
     """Apply ``activation`` to pre-activations ``a`` (already validated)."""
     if activation == "sigmoid":
-        z = np.exp(-np.abs(a))
-        return np.where(a >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(a.dtype, copy=False)
+        return _sigmoid(a)
     if activation == "tanh":
         return np.tanh(a)
     if activation == "relu":

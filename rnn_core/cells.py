@@ -11,7 +11,13 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import activate, activation_derivative
-from .validation import Dims, check_activation, check_floats, check_upstream
+from .validation import (
+    Dims,
+    check_activation,
+    check_cache,
+    check_floats,
+    check_upstream,
+)
 
 
 class StepCache(NamedTuple):
@@ -83,6 +89,7 @@ def rnn_step_backward(dh_next, cache):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
+    cache = check_cache("cache", cache, StepCache, "rnn_step_forward")
     N, Dh = cache.h_next.shape
     dh_next = check_upstream(
         "dh_next", dh_next, ("N", "Dh"), Dims(N=N, Dh=Dh), cache.h_next.dtype

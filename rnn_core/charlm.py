@@ -17,6 +17,15 @@ resumed on the same schedule::
 
 gives exactly the parameters of ``train --out b.npz --steps 2000``.
 
+A resumed run keeps every setting of the checkpoint, ``--decay-steps`` included, and is
+then bit-exact. To go beyond the stored decay horizon (e.g. a run started without
+``--decay-steps``, whose horizon is its own ``--steps``), pass ``--decay-steps D`` with
+``D >= --steps`` on resume: from the checkpoint's step s on, the rate is ``lr*(1 - s/D)``,
+reaching 0 at step D (a new schedule, not bit-equal to any single run).
+
+Ctrl-C saves the run as of its last completed step to ``--out`` and exits with status 130;
+resume it with ``--resume``.
+
 The vocabulary is built from the training block (the first 90 %) only; a ``--text`` whose
 validation block holds a character absent from the training block is refused.
 
@@ -31,17 +40,25 @@ import argparse
 import hashlib
 import math
 import os
+import shlex
 import sys
 import types
 
 import numpy as np
 
 from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from .data import StreamBatcher, Vocab, load_pydoc_corpus, load_text, split_ids
+from .data import StreamBatcher, Vocab, load_pydoc_corpus, load_text, split_point
 from .model import PARAM_NAMES, CharRNN
 from .optim import OPTIMIZERS
 from .sampling import sample_text
-from .training import LN2, TrainConfig, TrainingDivergedError, TrainState, train
+from .training import (
+    LN2,
+    TrainConfig,
+    TrainingDivergedError,
+    TrainingInterrupted,
+    TrainState,
+    train,
+)
 
 FORMAT = "charlm-1"
 # Read-only: a run changes its own copy (``conf``), never the defaults.
@@ -63,74 +80,108 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_int(name):
+def _int_at_least(minimum: int):
+    """An argparse type: an integer >= ``minimum`` (one wording for every integer option)."""
     def parse(s):
         try:
             v = int(s)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected an integer, got {s!r}") from None
-        if v < 1:
-            raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
+        if v < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {v}")
         return v
     return parse
 
 
-def _positive_float(name):
-    def parse(s):
-        try:
-            v = float(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
-        if not (math.isfinite(v) and v > 0):
-            raise argparse.ArgumentTypeError(f"expected a positive number, got {s}")
-        return v
-    return parse
+def _positive_float(s):
+    """An argparse type: a finite number > 0."""
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {s!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {s}")
+    return v
 
 
-def _nonneg_int(name):
-    def parse(s):
-        try:
-            v = int(s)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {s!r}") from None
-        if v < 0:
-            raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {v}")
-        return v
-    return parse
+TRAIN_EPILOG = """\
+resuming: --resume keeps every setting of the checkpoint (--hidden, --lr, --decay-steps,
+...); give --steps, the new total, and the same --text. With unchanged settings the result
+is bit-exact: equal to one uninterrupted run. A linear schedule ends at --decay-steps
+(default: the --steps of the first run); to train past it, pass --decay-steps D with
+D >= --steps on resume: from the checkpoint's step s on, the rate is lr*(1 - s/D), reaching
+0 at step D (it steps up at the resume point: a new schedule, not bit-equal to any single
+run). Any other change of --decay-steps on resume is refused.
+Ctrl-C saves the last completed step to --out and exits with status 130."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m rnn_core.charlm", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    t = sub.add_parser("train", help="train (or resume) a model and save a checkpoint")
-    t.add_argument("--text", help="UTF-8 text file (default: the bundled pydoc corpus)")
-    t.add_argument("--out", required=True, help="checkpoint to write (.npz)")
-    t.add_argument("--resume", help="checkpoint to continue from")
-    t.add_argument("--steps", type=_nonneg_int("steps"), help="total steps (default 2000)")
-    t.add_argument("--decay-steps", type=_positive_int("decay-steps"),
-                   help="step at which the linear schedule reaches lr 0 (default: --steps)")
-    t.add_argument("--hidden", type=_positive_int("hidden"), help="hidden units Dh (256)")
-    t.add_argument("--embed", type=_positive_int("embed"), help="embedding size d (64)")
-    t.add_argument("--seq-len", type=_positive_int("seq-len"), help="window length T (64)")
-    t.add_argument("--batch", type=_positive_int("batch"), help="parallel streams N (32)")
-    t.add_argument("--lr", type=_positive_float("lr"), help="learning rate (5e-3)")
-    t.add_argument("--clip", type=_positive_float("clip"), help="global-norm clip (5)")
-    t.add_argument("--optimizer", choices=sorted(OPTIMIZERS), help="adam (default), sgd, adagrad")
-    t.add_argument("--schedule", choices=("linear", "constant"), help="lr schedule (linear)")
-    t.add_argument("--eval-every", type=_positive_int("eval-every"), help="validation interval (250)")
-    t.add_argument("--seed", type=_nonneg_int("seed"), help="seed of the initialisation (0)")
-    t.add_argument("--quiet", action="store_true", help="no progress bar")
-    s = sub.add_parser("sample", help="print text sampled from a checkpoint")
-    s.add_argument("--checkpoint", required=True)
-    s.add_argument("--length", type=_nonneg_int("length"), default=300)
-    s.add_argument("--temperature", type=_positive_float("temperature"), default=1.0)
-    s.add_argument("--seed", type=_nonneg_int("seed"), default=0)
-    s.add_argument("--prompt", default="")
+    D = DEFAULTS
+    t = sub.add_parser("train", help="train (or resume) a model and save a checkpoint",
+                       description="Train (or resume) a character RNN and save a checkpoint.",
+                       epilog=TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("--text", help="UTF-8 text file to train on (default: the bundled "
+                                  "pydoc_data.topics corpus; on resume: the same as before)")
+    t.add_argument("--out", required=True,
+                   help="checkpoint file to write (.npz; required, no default); its directory "
+                        "must exist and be writable")
+    t.add_argument("--resume", help="checkpoint to continue from (default: none, a fresh run)")
+    t.add_argument("--steps", type=_int_at_least(1),
+                   help=f"total number of steps, counted from the start of the run "
+                        f"(default: {D['steps']}; required with --resume)")
+    t.add_argument("--decay-steps", type=_int_at_least(1),
+                   help="step at which the linear schedule reaches lr 0 (default: --steps; "
+                        "on resume: the checkpoint's, see below)")
+    t.add_argument("--hidden", type=_int_at_least(1),
+                   help=f"hidden units Dh (default: {D['hidden']})")
+    t.add_argument("--embed", type=_int_at_least(1),
+                   help=f"embedding size d (default: {D['embed']})")
+    t.add_argument("--seq-len", type=_int_at_least(1),
+                   help=f"window length T of truncated BPTT (default: {D['seq_len']})")
+    t.add_argument("--batch", type=_int_at_least(1),
+                   help=f"parallel streams N (default: {D['batch']})")
+    t.add_argument("--lr", type=_positive_float, help=f"base learning rate (default: {D['lr']:g})")
+    t.add_argument("--clip", type=_positive_float,
+                   help=f"global-norm gradient clipping threshold (default: {D['clip']:g})")
+    t.add_argument("--optimizer", choices=sorted(OPTIMIZERS),
+                   help=f"optimiser (default: {D['optimizer']})")
+    t.add_argument("--schedule", choices=("linear", "constant"),
+                   help=f"learning-rate schedule (default: {D['schedule']})")
+    t.add_argument("--eval-every", type=_int_at_least(1),
+                   help=f"measure the validation loss every this many steps "
+                        f"(default: {D['eval_every']})")
+    t.add_argument("--seed", type=_int_at_least(0),
+                   help=f"seed of the initialisation (default: {D['seed']})")
+    t.add_argument("--quiet", action="store_true",
+                   help="no progress bar (default: show one on stderr)")
+    s = sub.add_parser("sample", help="print text sampled from a checkpoint",
+                       description="Print text sampled from a checkpoint.")
+    s.add_argument("--checkpoint", required=True,
+                   help="checkpoint written by train (.npz; required, no default)")
+    s.add_argument("--length", type=_int_at_least(0), default=300,
+                   help="number of characters to sample (default: %(default)s)")
+    s.add_argument("--temperature", type=_positive_float, default=1.0,
+                   help="sampling temperature tau > 0; < 1 sharpens, > 1 flattens "
+                        "(default: %(default)s)")
+    s.add_argument("--seed", type=_int_at_least(0), default=0,
+                   help="seed of the sampler (default: %(default)s)")
+    s.add_argument("--prompt", default="",
+                   help="text to read before sampling, printed first (default: none)")
     return p
 
 
 def _text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _with_flag(err: Exception, flag: str, prefix: str) -> Exception:
+    """The same error with a library prefix (``text:``) renamed to the CLI flag (``--text:``)."""
+    msg = str(err)
+    if msg.startswith(prefix + ":"):
+        msg = flag + msg[len(prefix):]
+    return type(err)(msg)
 
 
 def _read_model(arrays: dict) -> tuple[CharRNN, Vocab]:
@@ -147,72 +198,160 @@ def _read_model(arrays: dict) -> tuple[CharRNN, Vocab]:
 
 REQUIRED = ("format", "vocab", "step", "position", "h", "text_sha256",
             *(f"params.{k}" for k in PARAM_NAMES), *(f"config.{k}" for k in FROZEN))
+PYDOC = "pydoc_data.topics"
+
+
+def _check_out(path: str) -> None:
+    """Refuse, before any training, an --out that could not be written."""
+    full = os.path.abspath(path)
+    if os.path.isdir(full):
+        raise UsageError(f"--out: {path!r} is a directory; expected a file path, "
+                         f"e.g. {os.path.join(path, 'model.npz')!r}")
+    parent = os.path.dirname(full)
+    if not os.path.isdir(parent):
+        raise UsageError(f"--out: directory {parent!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"--out: directory {parent!r} is not writable")
+
+
+def _min_chars(N: int, T: int, valid_fraction: float) -> int:
+    """The shortest text that trains: N*(T+1) training and 2 validation characters."""
+    need = N * (T + 1)
+    L = max(0, int(need / (1 - valid_fraction)) - 2)
+    while True:
+        start = split_point(L, valid_fraction)
+        if start >= need and L - start >= 2:
+            return L
+        L += 1
+
+
+def _resume_hint(trained_on: str | None) -> str:
+    if trained_on is None:
+        return "resume with the same --text"
+    if trained_on == PYDOC:
+        return "resume without --text (the bundled corpus)"
+    return f"resume with --text {shlex.quote(trained_on)}"
+
+
+def _checkpoint_arrays(model, opt, state, vocab, text, source, conf, N) -> dict:
+    arrays = {"format": np.array(FORMAT),
+              "vocab": np.array([ord(c) for c in vocab.chars], dtype=np.int32),
+              "text_sha256": np.array(_text_digest(text)), "text_source": np.array(source),
+              "step": np.array(state.step), "position": np.array(state.position),
+              # h is None only when interrupted before the first step
+              "h": state.h if state.h is not None else model.zero_state(N),
+              "history.train": np.array(state.train_loss, dtype=np.float64),
+              "history.valid_steps": np.array(state.valid_steps, dtype=np.int64),
+              "history.valid": np.array(state.valid_loss, dtype=np.float64)}
+    arrays.update({f"params.{k}": v for k, v in model.params.items()})
+    arrays.update({f"optim.{k}": v for k, v in opt.state_dict().items()})
+    arrays.update({f"config.{k}": np.array(conf[k]) for k in FROZEN})
+    return arrays
+
+
+def _save(path: str, arrays: dict) -> None:
+    try:
+        save_checkpoint(path, arrays)
+    except OSError as err:
+        raise UsageError(f"--out: cannot write {path!r} ({err.strerror or err})") from None
 
 
 def _cmd_train(args) -> int:
-    given = {k: getattr(args, k) for k in (*DEFAULTS, "decay_steps") if getattr(args, k, None) is not None}
-    out_dir = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(out_dir):
-        raise UsageError(f"--out: directory {out_dir!r} does not exist")
-    if args.text is None:
-        text, source = load_pydoc_corpus(), "pydoc_data.topics"
-    else:
-        text, source = load_text(args.text, min_chars=2), args.text
-    resume = None
+    given = {k: getattr(args, k) for k in (*DEFAULTS, "decay_steps")
+             if getattr(args, k, None) is not None}
+    _check_out(args.out)
+    resume, trained_on = None, None
     if args.resume is not None:
-        resume = load_checkpoint(args.resume, required=REQUIRED)
+        try:
+            resume = load_checkpoint(args.resume, required=REQUIRED)
+        except CheckpointError as err:
+            raise _with_flag(err, "--resume", "checkpoint") from None
         if str(resume["format"]) != FORMAT:
-            raise CheckpointError(f"checkpoint: format {resume['format']} is not {FORMAT}")
+            raise CheckpointError(f"--resume: format {resume['format']} is not {FORMAT}")
+        trained_on = str(resume["text_source"]) if "text_source" in resume else None
         conf = {k: resume[f"config.{k}"].item() for k in FROZEN}
         for k in FROZEN:
-            if k in given and given[k] != conf[k]:
+            if k != "decay_steps" and k in given and given[k] != conf[k]:
                 raise UsageError(f"--{k.replace('_', '-')}: {given[k]} conflicts with the "
                                  f"checkpoint's {conf[k]}; a resumed run keeps its settings")
         if "steps" not in given:
             raise UsageError("--steps: required with --resume (the total number of steps)")
         conf["steps"] = given["steps"]
+        if conf["steps"] < int(resume["step"]):
+            raise UsageError(f"--steps: {conf['steps']} is below the checkpoint's step "
+                             f"{int(resume['step'])}")
+        new_horizon = given.get("decay_steps", conf["decay_steps"])
+        if new_horizon != conf["decay_steps"]:
+            # The documented way to extend a run: a new horizon covering the new --steps.
+            if conf["schedule"] != "linear":
+                raise UsageError(f"--decay-steps: the checkpoint's schedule is "
+                                 f"{conf['schedule']}; --decay-steps applies to 'linear' only")
+            if new_horizon < conf["steps"]:
+                raise UsageError(f"--decay-steps: {new_horizon} is below --steps "
+                                 f"{conf['steps']}; expected at least {conf['steps']}")
+            conf["decay_steps"] = new_horizon
     else:
         conf = {**DEFAULTS, **given}
         conf["decay_steps"] = given.get("decay_steps", conf["steps"])
-    conf["decay_steps"] = int(conf["decay_steps"]) if conf["decay_steps"] else None
-
-    N, T = conf["batch"], conf["seq_len"]
-    need = max(int(math.ceil(N * (T + 1) / (1 - conf["valid_fraction"]))) + 1, 20)
+    N, T, vf = conf["batch"], conf["seq_len"], conf["valid_fraction"]
+    if args.text is None:
+        text, source = load_pydoc_corpus(), PYDOC
+    else:
+        try:
+            text, source = load_text(args.text, min_chars=0), args.text
+        except ValueError as err:
+            raise _with_flag(err, "--text", "text") from None
+    need = _min_chars(N, T, vf)
     if len(text) < need:
         raise UsageError(f"--text: {source!r} has {len(text)} characters; --batch {N} and "
-                         f"--seq-len {T} need at least {need} (use a longer text or smaller "
-                         "--batch/--seq-len)")
+                         f"--seq-len {T} need at least {need} ({N}*({T}+1) to train and "
+                         f"{vf:.0%} to validate; use a longer text or smaller --batch/--seq-len)")
     # The vocabulary comes from the training block alone: the model never sees the
     # validation text, not even the list of its characters.
-    _, valid_pos = split_ids(np.arange(len(text)), conf["valid_fraction"])
-    train_text, valid_text = text[: valid_pos[0]], text[valid_pos[0]:]
+    start = split_point(len(text), vf)
+    train_text, valid_text = text[:start], text[start:]
     vocab = Vocab.from_text(train_text)
     unseen = sorted(set(valid_text) - set(vocab.chars))
     if unseen:
         raise UsageError(
-            f"--text: the validation block (the last {conf['valid_fraction']:.0%}) has "
+            f"--text: the validation block (the last {vf:.0%}) has "
             f"{len(unseen)} character(s) absent from the training block, e.g. {unseen[:5]!r}; "
             "the model could not score them (remove them or use a longer text)")
     if resume is not None:
-        model, ck_vocab = _read_model(resume)
+        try:
+            model, ck_vocab = _read_model(resume)
+        except CheckpointError as err:
+            raise _with_flag(err, "--resume", "checkpoint") from None
+        name = repr(trained_on) if trained_on else "another text"
         if ck_vocab != vocab:
-            extra = sorted(set(vocab.chars) - set(ck_vocab.chars))[:5]
+            new = sorted(set(vocab.chars) - set(ck_vocab.chars))
+            missing = sorted(set(ck_vocab.chars) - set(vocab.chars))
+            detail = "; ".join(text for c, text in (
+                (new, f"the text has {len(new)} character(s) the checkpoint lacks, e.g. {new[:5]!r}"),
+                (missing, f"{len(missing)} of the checkpoint's characters are missing from the "
+                          f"text, e.g. {missing[:5]!r}")) if c)
             raise CheckpointError(
-                f"checkpoint: vocabulary of {ck_vocab.size} characters does not match the "
-                f"text's {vocab.size} (e.g. new: {extra!r}); it was trained on another text")
+                f"--resume: the checkpoint's vocabulary of {ck_vocab.size} characters does not "
+                f"match the {vocab.size} of {source!r} ({detail}); it was trained on {name}: "
+                f"{_resume_hint(trained_on)}")
         if str(resume["text_sha256"]) != _text_digest(text):
-            raise CheckpointError("checkpoint: it was trained on another text (SHA-256 differs); "
-                                  "resume with the same --text")
-        if conf["steps"] < int(resume["step"]):
-            raise UsageError(f"--steps: {conf['steps']} is below the checkpoint's step "
-                             f"{int(resume['step'])}")
-    else:
-        if conf["steps"] < 1:
-            raise UsageError(f"--steps: expected a positive integer, got {conf['steps']}")
+            raise CheckpointError(
+                f"--resume: the checkpoint was trained on {name}, not on {source!r} "
+                f"(SHA-256 differs); {_resume_hint(trained_on)}")
+        if resume["h"].shape != (N, model.Dh):
+            raise CheckpointError(f"--resume: carried state h has shape {resume['h'].shape}, "
+                                  f"expected {(N, model.Dh)}")
+
     if conf["schedule"] == "linear" and conf["steps"] > conf["decay_steps"]:
-        raise UsageError(f"--steps: {conf['steps']} exceeds the decay horizon "
-                         f"{conf['decay_steps']} (the learning rate would be 0); "
-                         "set --decay-steps when starting the run")
+        if resume is not None:
+            raise UsageError(
+                f"--steps: {conf['steps']} goes past the checkpoint's decay horizon "
+                f"{conf['decay_steps']} (its learning rate reaches 0 there); to train on, add "
+                f"--decay-steps {conf['steps']} (or more) to this command: from step "
+                f"{int(resume['step'])} on, the rate then decays to 0 at that step")
+        raise UsageError(f"--decay-steps: {conf['decay_steps']} is below --steps "
+                         f"{conf['steps']} (the learning rate would reach 0 early); "
+                         f"expected at least {conf['steps']}")
 
     train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
     batcher = StreamBatcher(train_ids, N, T)
@@ -225,14 +364,11 @@ def _cmd_train(args) -> int:
         model = CharRNN.init(vocab.size, conf["hidden"], conf["embed"], rng)
         state = TrainState()
     else:
-        if resume["h"].shape != (N, model.Dh):
-            raise CheckpointError(f"checkpoint: carried state h has shape {resume['h'].shape}, "
-                                  f"expected {(N, model.Dh)}")
         try:
             opt.load_state_dict({k[len("optim."):]: v for k, v in resume.items()
                                  if k.startswith("optim.")})
         except ValueError as err:
-            raise CheckpointError(f"checkpoint: optimiser state does not load ({err})") from None
+            raise CheckpointError(f"--resume: optimiser state does not load ({err})") from None
         state = TrainState(step=int(resume["step"]), position=int(resume["position"]),
                            h=resume["h"].copy(), train_loss=list(resume["history.train"]),
                            valid_steps=[int(s) for s in resume["history.valid_steps"]],
@@ -240,28 +376,32 @@ def _cmd_train(args) -> int:
 
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(1):  # 1 BLAS thread: faster and reproducible for these sizes
-        model, opt, state = train(model, opt, batcher, valid_ids, config, state,
-                                  progress=not args.quiet)
-    arrays = {"format": np.array(FORMAT), "vocab": np.array([ord(c) for c in vocab.chars], dtype=np.int32),
-              "text_sha256": np.array(_text_digest(text)),
-              "step": np.array(state.step), "position": np.array(state.position),
-              "h": state.h if state.h is not None else model.zero_state(N),
-              "history.train": np.array(state.train_loss, dtype=np.float64),
-              "history.valid_steps": np.array(state.valid_steps, dtype=np.int64),
-              "history.valid": np.array(state.valid_loss, dtype=np.float64)}
-    arrays.update({f"params.{k}": v for k, v in model.params.items()})
-    arrays.update({f"optim.{k}": v for k, v in opt.state_dict().items()})
-    arrays.update({f"config.{k}": np.array(conf[k] if conf[k] is not None else 0) for k in FROZEN})
-    save_checkpoint(args.out, arrays)
+    try:
+        with threadpool_limits(1):  # 1 BLAS thread: faster and reproducible for these sizes
+            model, opt, state = train(model, opt, batcher, valid_ids, config, state,
+                                      progress=not args.quiet)
+    except TrainingInterrupted as stop:
+        _save(args.out, _checkpoint_arrays(stop.model, stop.optimizer, stop.state, vocab,
+                                           text, source, conf, N))
+        again = ["python", "-m", "rnn_core.charlm", "train", "--resume", args.out,
+                 "--out", args.out, "--steps", str(conf["steps"])]
+        if args.text is not None:
+            again += ["--text", args.text]
+        print(f"charlm: interrupted; saved step {stop.state.step} to {args.out}; resume with: "
+              f"{shlex.join(again)}", file=sys.stderr)
+        return 130
+    _save(args.out, _checkpoint_arrays(model, opt, state, vocab, text, source, conf, N))
     print(f"saved {args.out}: step {state.step}, {source}, V={vocab.size}")
     print(f"valid_bpc={state.valid_loss[-1] / LN2:.4f}")
     return 0
 
 
 def _cmd_sample(args) -> int:
-    arrays = load_checkpoint(args.checkpoint, required=REQUIRED)
-    model, vocab = _read_model(arrays)
+    try:
+        arrays = load_checkpoint(args.checkpoint, required=REQUIRED)
+        model, vocab = _read_model(arrays)
+    except CheckpointError as err:
+        raise _with_flag(err, "--checkpoint", "checkpoint") from None
     if args.prompt and set(args.prompt) - set(vocab.chars):
         bad = sorted(set(args.prompt) - set(vocab.chars))
         raise UsageError(f"--prompt: characters {bad!r} are not in the checkpoint's vocabulary")
@@ -271,7 +411,10 @@ def _cmd_sample(args) -> int:
 
 
 def main(argv=None) -> int:
-    """Run the command line; returns the exit status (0 success, 2 bad input, 1 diverged)."""
+    """Run the command line; returns the exit status.
+
+    0 success, 1 diverged, 2 bad input, 130 interrupted (Ctrl-C; ``train`` saves first).
+    """
     try:
         args = build_parser().parse_args(argv)
         if args.command == "train":
@@ -283,6 +426,9 @@ def main(argv=None) -> int:
     except TrainingDivergedError as err:
         print(f"charlm: error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # before training started: nothing to save
+        print("charlm: interrupted; nothing saved", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

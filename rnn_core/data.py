@@ -18,6 +18,15 @@ import os
 
 import numpy as np
 
+from .validation import as_id_vector, check_positive_int
+
+
+def _ids(name: str, ids, min_length: int = 1) -> np.ndarray:
+    """A list or tuple of ids as an array, then :func:`rnn_core.validation.as_id_vector`."""
+    if isinstance(ids, (list, tuple)):
+        ids = np.asarray(ids, dtype=np.int64 if not ids else None)
+    return as_id_vector(name, ids, min_length)
+
 
 def load_pydoc_corpus() -> str:
     """The bundled corpus: the texts of ``pydoc_data.topics`` joined in sorted key order.
@@ -116,10 +125,8 @@ class Vocab:
             ) from None
 
     def decode(self, ids) -> str:
-        """The text of an (L,) array of ids."""
-        ids = np.asarray(ids)
-        if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-            raise ValueError(f"ids: expected a 1-D integer array (L,), got {ids.dtype} {ids.shape}")
+        """The text of an (L,) integer array (or list) of ids in [0, V)."""
+        ids = _ids("ids", ids, min_length=0)
         if ids.size and (ids.min() < 0 or ids.max() >= self.size):
             raise ValueError(f"ids: expected ids in [0, {self.size}), got {ids.min()}..{ids.max()}")
         return "".join(self.chars[i] for i in ids)
@@ -138,21 +145,30 @@ def split_ids(ids, valid_fraction: float = 0.1):
     train : (L - Lv,) copy of the first ids.
     valid : (Lv,) copy of the last ids.
     """
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"ids: expected a 1-D integer array (L,), got {ids.dtype} {ids.shape}")
+    ids = _ids("ids", ids)
+    start = split_point(len(ids), valid_fraction)
+    n_valid = len(ids) - start
+    if n_valid < 2 or start < 2:
+        raise ValueError(
+            f"ids: {len(ids)} ids are too few to split with valid_fraction={valid_fraction}"
+        )
+    return ids[:start].copy(), ids[start:].copy()
+
+
+def split_point(L: int, valid_fraction: float = 0.1) -> int:
+    """Where :func:`split_ids` cuts L ids: the index of the first validation id.
+
+    L : int >= 0, the length of the sequence. valid_fraction : a float in (0, 1).
+    Returns ``L - round(L * valid_fraction)``.
+    """
+    L = check_positive_int("L", L, minimum=0)
     ok = isinstance(valid_fraction, (float, np.floating))
     if not (ok and 0 < valid_fraction < 1):
         raise ValueError(
             f"valid_fraction: expected a float in (0, 1), got {type(valid_fraction).__name__} "
             f"{valid_fraction!r}"
         )
-    n_valid = int(round(len(ids) * valid_fraction))
-    if n_valid < 2 or len(ids) - n_valid < 2:
-        raise ValueError(
-            f"ids: {len(ids)} ids are too few to split with valid_fraction={valid_fraction}"
-        )
-    return ids[:-n_valid].copy(), ids[-n_valid:].copy()
+    return L - int(round(L * valid_fraction))
 
 
 class StreamBatcher:
@@ -177,12 +193,8 @@ class StreamBatcher:
     """
 
     def __init__(self, ids, N: int, T: int) -> None:
-        ids = np.asarray(ids)
-        if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-            raise ValueError(f"ids: expected a 1-D integer array (L,), got {ids.dtype} {ids.shape}")
-        for name, v in (("N", N), ("T", T)):
-            if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name}: expected a positive int, got {v!r}")
+        ids = _ids("ids", ids)
+        N, T = check_positive_int("N", N), check_positive_int("T", T)
         need = N * (T + 1)
         if len(ids) < need:
             raise ValueError(
@@ -223,11 +235,8 @@ def stream_view(ids, N: int):
     -------
     x : (N, M) inputs, y : (N, M) targets with ``M = len(ids) // N - 1``.
     """
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"ids: expected a 1-D integer array (L,), got {ids.dtype} {ids.shape}")
-    if not isinstance(N, (int, np.integer)) or isinstance(N, bool) or N < 1:
-        raise ValueError(f"N: expected a positive int, got {N!r}")
+    ids = _ids("ids", ids)
+    N = check_positive_int("N", N)
     L = len(ids) // N
     if L < 2:
         raise ValueError(f"ids: {len(ids)} ids are too few for {N} streams")

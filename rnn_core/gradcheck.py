@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .validation import check_positive_real
+
 
 def numerical_gradient(f, x, df=None, h=1e-5):
     """Central-difference gradient of ``f`` at ``x``, in float64.
@@ -20,12 +22,13 @@ def numerical_gradient(f, x, df=None, h=1e-5):
     f : callable taking an array shaped like ``x``.
     x : array, any shape; the point at which to differentiate.
     df : array shaped like ``f(x)``, required when ``f`` returns an array.
-    h : step size.
+    h : step size, a finite real number > 0.
 
     Returns
     -------
     grad : float64 array shaped like ``x``.
     """
+    h = check_positive_real("h", h)
     x_work = np.array(x, dtype=np.float64, copy=True, order="C")  # C order: flat is a view
     if not np.all(np.isfinite(x_work)):
         raise ValueError(f"x: expected finite values (shape {x_work.shape})")

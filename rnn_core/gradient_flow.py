@@ -20,19 +20,17 @@ import numpy as np
 
 from .activations import activation_derivative
 from .recurrent import RNNCache, backprop_recurrence
-from .validation import Dims, as_float_array, check_activation, check_upstream
+from .validation import (
+    Dims,
+    as_float_array,
+    check_activation,
+    check_cache,
+    check_upstream,
+)
 
 # Largest value of act'(a) over all a: the gamma of Pascanu et al.'s bound.
 # Read-only, so no caller can change the bound for everyone else.
 DERIVATIVE_BOUND = types.MappingProxyType({"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0})
-
-
-def _check_cache(cache) -> RNNCache:
-    if not isinstance(cache, RNNCache):
-        raise ValueError(
-            f"cache: expected the RNNCache returned by rnn_forward, got {type(cache).__name__}"
-        )
-    return cache
 
 
 def hidden_gradients(dh, cache):
@@ -51,12 +49,12 @@ def hidden_gradients(dh, cache):
     -------
     total : (N, T, Dh) the total gradients, same dtype as the forward pass.
     """
-    cache = _check_cache(cache)
+    cache = check_cache("cache", cache, RNNCache, "rnn_forward")
     N, T, Dh = cache.h.shape
     dh = check_upstream(
         "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
     )
-    _, _, total = backprop_recurrence(dh, cache, keep_total=True)
+    _, _, total = backprop_recurrence(dh, cache, keep_total=True, _checked=True)
     return total
 
 
@@ -87,7 +85,7 @@ def step_jacobians(cache):
     -------
     J : (N, T, Dh, Dh); ``J[n, t - 1]`` is the Jacobian of step t for sequence n.
     """
-    cache = _check_cache(cache)
+    cache = check_cache("cache", cache, RNNCache, "rnn_forward")
     dact = activation_derivative(cache.h, cache.activation)  # (N, T, Dh), act'(a_t)
     return dact[:, :, :, None] * cache.Wh  # row i of Wh scaled by act'(a_t)_i
 

@@ -5,38 +5,9 @@ All randomness comes from an explicit ``np.random.Generator``.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-
-def _check_rng(rng) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"rng: expected a numpy.random.Generator (np.random.default_rng(seed)), "
-            f"got {type(rng).__name__}"
-        )
-    return rng
-
-
-def _check_size(name: str, n) -> int:
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"{name}: expected a positive int, got {n!r}")
-    return int(n)
-
-
-def _check_scale(name: str, value, positive: bool = False) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
-        raise ValueError(
-            f"{name}: expected a finite non-negative real number, got "
-            f"{type(value).__name__} {value!r}"
-        )
-    v = float(value)
-    if positive and v == 0:
-        raise ValueError(f"{name}: expected a positive real number, got {value!r}")
-    if not (np.isfinite(v) and v >= 0):
-        raise ValueError(f"{name}: expected a finite non-negative number, got {value!r}")
-    return v
+from .validation import check_generator, check_positive_int, check_positive_real
 
 
 def gaussian(shape, rng, std):
@@ -52,7 +23,7 @@ def gaussian(shape, rng, std):
     -------
     W : float64 array of ``shape``.
     """
-    rng = _check_rng(rng)
+    rng = check_generator("rng", rng)
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, tuple):
@@ -60,8 +31,8 @@ def gaussian(shape, rng, std):
             f"shape: expected a tuple of positive ints, got {type(shape).__name__} {shape!r}"
         )
     for i, s in enumerate(shape):
-        _check_size(f"shape[{i}]", s)
-    std = _check_scale("std", std, positive=True)
+        check_positive_int(f"shape[{i}]", s)
+    std = check_positive_real("std", std)
     return rng.standard_normal(shape) * std
 
 
@@ -84,9 +55,9 @@ def orthogonal(n, rng, gain=1.0):
     -------
     W : (n, n) float64.
     """
-    n = _check_size("n", n)
-    rng = _check_rng(rng)
-    gain = _check_scale("gain", gain)
+    n = check_positive_int("n", n)
+    rng = check_generator("rng", rng)
+    gain = check_positive_real("gain", gain, allow_zero=True)
     A = rng.standard_normal((n, n))
     Q, R = np.linalg.qr(A)
     signs = np.where(np.diag(R) < 0, -1.0, 1.0)
@@ -108,5 +79,5 @@ def identity(n, gain=1.0):
     -------
     W : (n, n) float64.
     """
-    n = _check_size("n", n)
-    return _check_scale("gain", gain) * np.eye(n)
+    n = check_positive_int("n", n)
+    return check_positive_real("gain", gain, allow_zero=True) * np.eye(n)

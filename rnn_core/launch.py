@@ -2,14 +2,23 @@
 
 The repository URL has one home, ``repository.url`` in ``_config.yml``. This
 module turns it into the install cell (:func:`install_cell`) and keeps every
-chapter's first code cell equal to it::
+copy of the URL equal to it::
 
-    python -m rnn_core.launch check   # exit 1 and list the chapters that differ
-    python -m rnn_core.launch sync    # rewrite the first code cell of those chapters
+    python -m rnn_core.launch check   # exit 1 and list every file whose copy differs
+    python -m rnn_core.launch sync    # rewrite those copies
 
-``sync`` touches only the first code cell of each chapter: its source, and its
+The copies: the first code cell of every chapter (which must be the install
+cell), of every other ``book/*.ipynb`` whose first code cell is an install cell
+(``instructors.ipynb``), and, in ``book/*.md``, ``CONTRIBUTING.md`` and
+``README.md``, every repository URL written as ``rnn_core @ git+https://github.com/OWNER/NAME``
+or ``git clone https://github.com/OWNER/NAME`` (with the ``cd NAME`` line that
+follows a clone; these pages clone no other repository), and every other link to
+a URL found so (a stale URL found in an install cell or a clone line). Links to
+other projects are left alone.
+
+In a notebook ``sync`` touches only the first code cell: its source, and its
 ``hide-output`` tag. Outputs, ids, other metadata and every other cell stay as
-they are.
+they are. In a text file it replaces only the URLs above.
 """
 
 from __future__ import annotations
@@ -25,6 +34,12 @@ CONFIG = ROOT / "_config.yml"
 BOOK = ROOT / "book"
 TAG = "hide-output"
 CHAPTER_GLOB = "ch[0-9][0-9]_*.ipynb"
+#: Text files, relative to the repository root, whose repository URLs are kept in sync.
+TEXT_GLOBS = ("book/*.md", "CONTRIBUTING.md", "README.md")
+
+# A copy of this repository's URL in prose or code: an install (``git+URL``) or a clone.
+_URL_COPY = re.compile(r"(?P<pre>rnn_core\s*@\s*git\+|git clone[ \t]+)(?P<url>https://github\.com/[\w.-]+/[\w.-]+)")
+_CD = re.compile(r"^(?P<pre>[ \t]*cd[ \t]+)(?P<name>[\w.-]+)[ \t]*$")
 
 _TEMPLATE = (
     "# On Colab or another hosted kernel, install rnn_core when it is missing.\n"
@@ -94,6 +109,36 @@ def first_code_cell(nb: dict) -> dict | None:
     return next((c for c in nb.get("cells", []) if c.get("cell_type") == "code"), None)
 
 
+def _url_copies(text: str, known: tuple[str, ...] = ()) -> list[tuple[int, int, str]]:
+    """``(start, end, url)`` of every copy of a repository URL in ``text`` (see the module doc).
+
+    Copies are the URLs after ``rnn_core @ git+`` or ``git clone``, and any other occurrence of one of
+    the ``known`` URLs (copies found elsewhere), a link to its sub-pages included. ``url`` is
+    normalised (no ``.git``); ``start:end`` spans it in ``text``, ``.git`` included, a
+    sentence's full stop after it excluded. Sorted by ``start``.
+    """
+    found = {}
+    for m in _URL_COPY.finditer(text):
+        url = m.group("url").rstrip(".")
+        end = m.start("url") + len(url)
+        found[m.start("url")] = (m.start("url"), end,
+                                 url[: -len(".git")] if url.endswith(".git") else url)
+    for old in known:
+        for m in re.finditer(re.escape(old) + r"(?:\.git)?(?![\w-]|\.\w)", text):
+            found.setdefault(m.start(), (m.start(), m.end(), old))
+    return [found[k] for k in sorted(found)]
+
+
+def _differs(found: str, url: str) -> str:
+    return f"repository URL {found} differs from _config.yml's {url}"
+
+
+def install_cell_url(cell_source: str) -> str | None:
+    """The repository URL an install cell installs from, or None."""
+    copies = _url_copies(cell_source)
+    return copies[0][2] if copies else None
+
+
 def problems(path: Path, expected: str) -> list[str]:
     """What is wrong with the first code cell of the notebook at ``path`` (empty when fine)."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -101,11 +146,104 @@ def problems(path: Path, expected: str) -> list[str]:
     if cell is None:
         return ["has no code cell"]
     found = []
-    if _source(cell).rstrip("\n") != expected:
-        found.append("first code cell is not rnn_core.launch.INSTALL_CELL")
+    source = _source(cell).rstrip("\n")
+    if source != expected:
+        url, got = install_cell_url(expected), install_cell_url(source)
+        if got is not None and url is not None and got != url:
+            found.append("install cell's " + _differs(got, url))
+        else:
+            found.append("first code cell is not rnn_core.launch.INSTALL_CELL")
     if TAG not in cell.get("metadata", {}).get("tags", []):
         found.append(f"first code cell is not tagged {TAG!r}")
     return found
+
+
+def notebooks(book: Path = BOOK) -> list[Path]:
+    """The notebooks whose first code cell must be the install cell.
+
+    Every chapter, and every other ``book/*.ipynb`` whose first code cell installs
+    something with ``%pip install`` (the instructor page).
+    """
+    found = chapters(book)
+    for path in sorted(Path(book).glob("*.ipynb")):
+        if path in found:
+            continue
+        try:
+            cell = first_code_cell(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+        if cell is not None and "%pip install" in _source(cell):
+            found.append(path)
+    return found
+
+
+def text_files(root: Path = ROOT) -> list[Path]:
+    """The text files whose repository URLs are kept in sync (:data:`TEXT_GLOBS`), if present."""
+    seen = []
+    for pattern in TEXT_GLOBS:
+        for path in sorted(Path(root).glob(pattern)):
+            if path.is_file() and path not in seen:
+                seen.append(path)
+    return seen
+
+
+def known_urls(paths) -> tuple[str, ...]:
+    """Every repository URL written after ``rnn_core @ git+`` or ``git clone`` in the files ``paths``."""
+    found = []
+    for path in paths:
+        for _, _, url in _url_copies(Path(path).read_text(encoding="utf-8")):
+            if url not in found:
+                found.append(url)
+    return tuple(found)
+
+
+def text_problems(path: Path, url: str, known: tuple[str, ...] = ()) -> list[str]:
+    """``line N: repository URL ... differs ...`` for each stale copy of the URL in a text file.
+
+    ``known``: stale URLs found elsewhere (:func:`known_urls`); plain links to them count too.
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    known = tuple(k for k in known if k != url)
+    return [f"line {text.count(chr(10), 0, start) + 1}: " + _differs(found, url)
+            for start, _, found in _url_copies(text, known) if found != url]
+
+
+def sync_text(path: Path, url: str, known: tuple[str, ...] = ()) -> bool:
+    """Replace the stale copies of the repository URL in a text file by ``url``.
+
+    ``known`` as in :func:`text_problems`. After ``git clone OLD``, a following
+    ``cd OLD-NAME`` line becomes ``cd NEW-NAME``.
+    Returns True when the file changed.
+    """
+    raw = Path(path).read_text(encoding="utf-8")
+    lines = raw.splitlines(keepends=True)
+    new_name = url.rstrip("/").rsplit("/", 1)[-1]
+    known = tuple(k for k in known if k != url)
+    renamed = None  # (old name) when the previous line cloned the old URL
+    for i, line in enumerate(lines):
+        if renamed is not None:
+            body = line.rstrip("\r\n")
+            m = _CD.match(body)
+            if m and m.group("name") == renamed:
+                lines[i] = m.group("pre") + new_name + line[len(body):]
+                renamed = None
+                continue
+        renamed = None
+        out, last = [], 0
+        for start, end, found in _url_copies(line, known):
+            if found == url:
+                continue
+            out += [line[last:start], url]
+            last = end
+            if line[:start].rstrip().endswith("git clone"):
+                renamed = found.rsplit("/", 1)[-1]
+        if out:
+            lines[i] = "".join(out) + line[last:]
+    text = "".join(lines)
+    if text == raw:
+        return False
+    Path(path).write_text(text, encoding="utf-8")
+    return True
 
 
 def _split_lines(text: str) -> list[str]:
@@ -149,26 +287,63 @@ def sync_notebook(path: Path, expected: str) -> bool:
     return True
 
 
+def _name(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(root).resolve()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m rnn_core.launch check|sync [--book DIR] [--config FILE]``."""
+    """``python -m rnn_core.launch check|sync [--config FILE] [--root DIR] [--book DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m rnn_core.launch", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=("check", "sync"))
-    parser.add_argument("--book", type=Path, default=BOOK, help="folder of chNN_*.ipynb")
     parser.add_argument("--config", type=Path, default=CONFIG, help="the _config.yml to read")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="repository root holding CONTRIBUTING.md, README.md and book/ "
+                             "(default: the folder of --config)")
+    parser.add_argument("--book", type=Path, default=None,
+                        help="folder of the notebooks and pages (default: ROOT/book)")
     args = parser.parse_args(argv)
-    expected = install_cell(repository_url(args.config))
+    if not args.config.is_file():
+        print(f"error: --config: {args.config} does not exist or is not a file", file=sys.stderr)
+        return 2
+    try:
+        url = repository_url(args.config)
+    except (OSError, ValueError) as exc:
+        print(f"error: --config: {exc}", file=sys.stderr)
+        return 2
+    root = args.root if args.root is not None else args.config.resolve().parent
+    book = args.book if args.book is not None else root / "book"
+    expected = install_cell(url)
     bad = 0
-    for path in chapters(args.book):
+    for path in notebooks(book):
         if args.command == "check":
             for p in problems(path, expected):
-                print(f"{path.name}: {p}")
+                print(f"{_name(path, root)}: {p}")
                 bad += 1
         elif sync_notebook(path, expected):
-            print(f"synced {path.name}")
+            print(f"synced {_name(path, root)}")
+    pages = text_files(root)
+    if args.book is not None:  # pages of a book folder outside ROOT/book
+        pages += [p for p in sorted(Path(book).glob("*.md")) if p not in pages]
+    known = known_urls(pages)
+    for path in notebooks(book):
+        cell = first_code_cell(json.loads(path.read_text(encoding="utf-8")))
+        found = install_cell_url(_source(cell)) if cell is not None else None
+        if found and found not in known:
+            known += (found,)
+    for path in pages:
+        if args.command == "check":
+            for p in text_problems(path, url, known):
+                print(f"{_name(path, root)}: {p}")
+                bad += 1
+        elif sync_text(path, url, known):
+            print(f"synced {_name(path, root)}")
     if args.command == "check":
-        print("all chapters in sync" if not bad else f"{bad} problem(s); fix with: python -m rnn_core.launch sync")
+        print(f"every copy of {url} in sync" if not bad
+              else f"{bad} problem(s); fix with: python -m rnn_core.launch sync")
     return 1 if bad else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,10 +6,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import Dims, as_index_array, check_floats, check_upstream
+from .validation import Dims, as_index_array, check_cache, check_floats, check_upstream
 
 
 class AffineCache(NamedTuple):
+    """What :func:`affine_backward` needs from :func:`affine_forward`."""
+
     h: np.ndarray  # (N, T, Dh)
     U: np.ndarray  # (Dh, V)
 
@@ -59,6 +61,7 @@ def affine_backward(dtheta, cache):
     -------
     dh : (N, T, Dh), dU : (Dh, V), db2 : (V,)
     """
+    cache = check_cache("cache", cache, AffineCache, "affine_forward")
     N, T, Dh = cache.h.shape
     V = cache.U.shape[1]
     dtheta = check_upstream(
@@ -74,6 +77,8 @@ def affine_backward(dtheta, cache):
 
 
 class EmbeddingCache(NamedTuple):
+    """What :func:`embedding_backward` needs from :func:`embedding_forward`."""
+
     ids: np.ndarray  # (N, T) integer ids
     E_shape: tuple[int, int]  # (V, d)
     dtype: np.dtype
@@ -115,6 +120,7 @@ def embedding_backward(dx, cache):
     -------
     dE : (V, d)
     """
+    cache = check_cache("cache", cache, EmbeddingCache, "embedding_forward")
     V, d = cache.E_shape
     N, T = cache.ids.shape
     dx = check_upstream("dx", dx, ("N", "T", "d"), Dims(N=N, T=T, d=d), cache.dtype)

@@ -12,18 +12,25 @@ from __future__ import annotations
 import numpy as np
 
 from .init import gaussian, orthogonal
-from .layers import affine_backward, affine_forward, embedding_backward, embedding_forward
+from .layers import (
+    affine_backward,
+    affine_forward,
+    embedding_backward,
+    embedding_forward,
+)
 from .losses import softmax_cross_entropy
 from .recurrent import rnn_backward, rnn_forward
-from .validation import Dims, as_float_array, check_activation
+from .validation import (
+    FLOAT_DTYPES,
+    Dims,
+    check_activation,
+    check_floats,
+    check_positive_int,
+)
 
 PARAM_NAMES = ("E", "We", "Wh", "b1", "U", "b2")
-
-
-def _check_count(name: str, v) -> int:
-    if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-        raise ValueError(f"{name}: expected a positive int, got {v!r}")
-    return int(v)
+_SPECS = {"E": ("V", "d"), "We": ("Dh", "d"), "Wh": ("Dh", "Dh"), "b1": ("Dh",),
+          "U": ("Dh", "V"), "b2": ("V",)}
 
 
 def init_char_rnn(V: int, Dh: int, d: int, rng, dtype=np.float32) -> dict:
@@ -33,13 +40,26 @@ def init_char_rnn(V: int, Dh: int, d: int, rng, dtype=np.float32) -> dict:
     variance; ``Wh`` orthogonal with gain 0.5 (neither exploding nor dead at the start);
     ``U`` ~ N(0, 0.01/Dh), so the first predictions are close to uniform; biases zero.
 
+    Parameters
+    ----------
+    V : int >= 1, the vocabulary size.
+    Dh : int >= 1, the number of hidden units.
+    d : int >= 1, the embedding size.
+    rng : np.random.Generator, the only source of randomness.
+    dtype : float32 (default) or float64, the dtype of every parameter.
+
     Returns
     -------
     params : dict with E (V, d), We (Dh, d), Wh (Dh, Dh), b1 (Dh,), U (Dh, V), b2 (V,).
     """
     for name, v in (("V", V), ("Dh", Dh), ("d", d)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-            raise ValueError(f"{name}: expected a positive int, got {v!r}")
+        check_positive_int(name, v)
+    try:
+        ok = np.dtype(dtype) in FLOAT_DTYPES
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"dtype: expected float32 or float64, got {dtype!r}")
     dtype = np.dtype(dtype)
     raw = {
         "E": gaussian((V, d), rng, 1.0),
@@ -68,16 +88,17 @@ class CharRNN:
         missing = [k for k in PARAM_NAMES if k not in params]
         if missing:
             raise ValueError(f"params: missing {', '.join(missing)}; expected {PARAM_NAMES}")
-        dims = Dims()
-        specs = {"E": ("V", "d"), "We": ("Dh", "d"), "Wh": ("Dh", "Dh"), "b1": ("Dh",),
-                 "U": ("Dh", "V"), "b2": ("V",)}
-        dtype = None
-        checked = {}
-        for k in PARAM_NAMES:
-            checked[k] = as_float_array(k, params[k], specs[k], dims, dtype, "E")
-            dtype = checked["E"].dtype
-        self.params = checked
+        checked = check_floats(Dims(), **{k: (params[k], _SPECS[k]) for k in PARAM_NAMES})
+        self.params = dict(zip(PARAM_NAMES, checked))
         self.activation = check_activation(activation)
+
+    @classmethod
+    def _from_checked(cls, params: dict, activation: str) -> "CharRNN":
+        """A model from parameters already known to be valid (the training loop's new
+        parameters: the optimiser keeps shapes and dtypes, the loop checks finiteness)."""
+        model = cls.__new__(cls)
+        model.params, model.activation = params, activation
+        return model
 
     @classmethod
     def init(cls, V: int, Dh: int, d: int, rng, dtype=np.float32, activation="tanh") -> "CharRNN":
@@ -98,11 +119,23 @@ class CharRNN:
 
     def zero_state(self, N: int) -> np.ndarray:
         """An (N, Dh) zero hidden state in the model's dtype; N a positive int."""
-        _check_count("N", N)
+        check_positive_int("N", N)
         return np.zeros((N, self.Dh), dtype=self.dtype)
 
     def forward(self, ids, h0):
-        """Logits for every position: ``theta`` (N, T, V), the last state (N, Dh), and caches."""
+        """Logits for every position of a batch of id sequences.
+
+        Parameters
+        ----------
+        ids : (N, T) integer ids in [0, V).
+        h0 : (N, Dh) initial hidden state, the model's dtype.
+
+        Returns
+        -------
+        theta : (N, T, V) logits.
+        h_last : (N, Dh) the hidden state after the last input.
+        caches : (embedding, rnn, affine) caches for the backward pass.
+        """
         p = self.params
         x, emb_cache = embedding_forward(ids, p["E"])
         h, rnn_cache = rnn_forward(x, h0, p["Wh"], p["We"], p["b1"], self.activation)
@@ -134,7 +167,18 @@ class CharRNN:
         return loss, grads, h_last
 
     def loss(self, ids, targets, h0):
-        """Forward only: ``(loss in nats per character, h_last)``."""
+        """Forward only: the mean cross-entropy of predicting ``targets`` from ``ids``.
+
+        Parameters
+        ----------
+        ids : (N, T) input ids; targets : (N, T) the next character of each input;
+        h0 : (N, Dh) initial hidden state.
+
+        Returns
+        -------
+        loss : float, nats per character.
+        h_last : (N, Dh) the hidden state after the last input.
+        """
         theta, h_last, _ = self.forward(ids, h0)
         loss, _ = softmax_cross_entropy(theta, targets)
         return loss, h_last
@@ -158,8 +202,8 @@ class CharRNN:
         """
         from .data import stream_view
 
-        _check_count("n_streams", n_streams)
-        _check_count("chunk", chunk)
+        check_positive_int("n_streams", n_streams)
+        check_positive_int("chunk", chunk)
         x, y = stream_view(ids, n_streams)
         h = self.zero_state(n_streams)
         total, count = 0.0, 0

@@ -7,15 +7,11 @@ unigram model (no context); the uniform model is ``log2 V`` bits per character.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .validation import as_id_vector, check_positive_int, check_positive_real
+
 _INT64_MAX = np.iinfo(np.int64).max
-
-
-def _is_int(v) -> bool:
-    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
 def _codes(ids: np.ndarray, order: int, V: int) -> np.ndarray:
@@ -27,10 +23,9 @@ def _codes(ids: np.ndarray, order: int, V: int) -> np.ndarray:
     return code
 
 
-def _check_ids(name, ids, V):
-    ids = np.asarray(ids)
-    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"{name}: expected a 1-D integer array (L,), got {ids.dtype} {ids.shape}")
+def _check_ids(name, ids, V, min_length=0):
+    """(L,) integer ids in [0, V), L >= min_length, as int64."""
+    ids = as_id_vector(name, ids, min_length)
     if ids.size and (ids.min() < 0 or ids.max() >= V):
         raise ValueError(f"{name}: expected ids in [0, {V}), got {ids.min()}..{ids.max()}")
     return ids.astype(np.int64)
@@ -38,8 +33,7 @@ def _check_ids(name, ids, V):
 
 def uniform_bpc(V: int) -> float:
     """Bits per character of guessing uniformly among V characters: ``log2 V`` (V an int >= 1)."""
-    if not (_is_int(V) and V >= 1):
-        raise ValueError(f"V: expected a positive int, got {V!r}")
+    V = check_positive_int("V", V)
     return float(np.log2(V))
 
 
@@ -56,13 +50,8 @@ class NGram:
     """
 
     def __init__(self, order: int, V: int, k: float = 1.0) -> None:
-        if not (_is_int(order) and order >= 1):
-            raise ValueError(f"order: expected a positive int, got {order!r}")
-        if not (_is_int(V) and V >= 1):
-            raise ValueError(f"V: expected a positive int, got {V!r}")
-        ok = isinstance(k, numbers.Real) and not isinstance(k, (bool, np.bool_))
-        if not (ok and np.isfinite(k) and k > 0):
-            raise ValueError(f"k: expected a positive real number, got {k!r}")
+        order, V = check_positive_int("order", order), check_positive_int("V", V)
+        k = check_positive_real("k", k)
         if int(V) ** int(order) > _INT64_MAX:
             raise ValueError(
                 f"order: expected V**order <= 2**63 - 1 (the n-gram codes are int64), got "
@@ -72,10 +61,17 @@ class NGram:
         self._grams = self._gram_counts = self._ctx = self._ctx_counts = None
 
     def fit(self, ids) -> "NGram":
-        """Count every n-gram and every context in the training ids; returns ``self``."""
-        ids = _check_ids("ids", ids, self.V)
-        if len(ids) < self.order:
-            raise ValueError(f"ids: expected at least {self.order} ids, got {len(ids)}")
+        """Count every n-gram and every context in the training ids.
+
+        Parameters
+        ----------
+        ids : (L,) integer ids in [0, V), L >= order.
+
+        Returns
+        -------
+        self, fitted.
+        """
+        ids = _check_ids("ids", ids, self.V, self.order)
         codes = _codes(ids, self.order, self.V)
         self._grams, self._gram_counts = np.unique(codes, return_counts=True)
         ctx = codes // self.V  # the context of each counted n-gram
@@ -89,10 +85,13 @@ class NGram:
         return np.where(keys[pos] == query, counts[pos], 0)
 
     def log2_probs(self, ids) -> np.ndarray:
-        """``log2 P(ids[i] | ids[i-n+1:i])`` for every i >= n-1; shape (L - n + 1,)."""
+        """``log2 P(ids[i] | ids[i-n+1:i])`` for every i >= n-1.
+
+        ids : (L,) integer ids in [0, V), L >= order. Returns (L - order + 1,) float64.
+        """
         if self._grams is None:
             raise ValueError("NGram: call fit(ids) before scoring")
-        ids = _check_ids("ids", ids, self.V)
+        ids = _check_ids("ids", ids, self.V, self.order)
         codes = _codes(ids, self.order, self.V)
         ### BEGIN SOLUTION
         c_gram = self._lookup(self._grams, self._gram_counts, codes)
@@ -106,16 +105,27 @@ class NGram:
         return float(-self.log2_probs(ids).mean())
 
     def probs(self, context) -> np.ndarray:
-        """The (V,) next-character distribution after ``context`` (its last n-1 ids)."""
-        context = _check_ids("context", context, self.V)[len(context) - (self.order - 1):]
-        if len(context) != self.order - 1:
-            raise ValueError(f"context: expected at least {self.order - 1} ids, got {len(context)}")
+        """The next-character distribution after ``context``.
+
+        context : (C,) integer ids in [0, V), C >= order - 1; only the last order - 1 are used.
+        Returns (V,) float64 probabilities summing to 1.
+        """
+        context = _check_ids("context", context, self.V, self.order - 1)
+        context = context[len(context) - (self.order - 1):]
         grams = np.concatenate([np.tile(context, (self.V, 1)), np.arange(self.V)[:, None]], axis=1)
         return 2.0 ** np.array([self.log2_probs(g)[0] for g in grams])
 
 
 def baseline_table(train_ids, valid_ids, V: int, k_values=(1.0, 0.1), orders=(1, 2, 3)):
     """Bits per character on ``valid_ids`` of the uniform model and of add-k n-grams.
+
+    Parameters
+    ----------
+    train_ids : (L,) integer ids in [0, V) to count the n-grams in.
+    valid_ids : (Lv,) integer ids in [0, V) to score, Lv >= max(orders).
+    V : int >= 1, the vocabulary size.
+    k_values : pseudo-counts k > 0 to try.
+    orders : n-gram orders n >= 1 to try.
 
     Returns
     -------

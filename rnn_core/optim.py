@@ -14,47 +14,12 @@ What changes and what does not:
 
 from __future__ import annotations
 
-import numbers
 import types
 
 import numpy as np
 
-
-def _check_positive(name, value, allow_zero=False):
-    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name}: expected a real number, got {type(value).__name__} {value!r}")
-    v = float(value)
-    if not np.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        kind = "non-negative" if allow_zero else "positive"
-        raise ValueError(f"{name}: expected a {kind} finite number, got {value!r}")
-    return v
-
-
-def _check_grads(params: dict, grads: dict) -> tuple[dict, dict]:
-    """Both dicts as float arrays with the same keys, shapes and dtypes; finite values."""
-    for name, d in (("params", params), ("grads", grads)):
-        if not isinstance(d, dict):
-            raise ValueError(f"{name}: expected a dict name -> array, got {type(d).__name__}")
-    if set(params) != set(grads):
-        raise ValueError(
-            f"grads: expected the keys of params {sorted(params)}, got {sorted(grads)}"
-        )
-    P, G = {}, {}
-    for k in params:
-        p, g = np.asarray(params[k]), np.asarray(grads[k])
-        for name, a in ((f"params[{k!r}]", p), (f"grads[{k!r}]", g)):
-            if not np.issubdtype(a.dtype, np.floating):
-                raise ValueError(f"{name}: expected a float array, got dtype {a.dtype}")
-        if g.shape != p.shape:
-            raise ValueError(f"grads[{k!r}]: expected shape {p.shape}, got {g.shape}")
-        if g.dtype != p.dtype:
-            raise ValueError(
-                f"grads[{k!r}]: expected dtype {p.dtype} (the dtype of params[{k!r}]), got {g.dtype}"
-            )
-        if not np.all(np.isfinite(g)):
-            raise ValueError(f"grads[{k!r}]: expected finite values, got NaN or inf")
-        P[k], G[k] = p, g
-    return P, G
+from .clipping import _check_grads
+from .validation import check_positive_int, check_positive_real
 
 
 class Optimizer:
@@ -63,7 +28,7 @@ class Optimizer:
     slots: tuple[str, ...] = ()
 
     def __init__(self, lr: float) -> None:
-        self.lr = _check_positive("lr", lr)
+        self.lr = check_positive_real("lr", lr)
         self.t = 0  # number of steps taken
         self.state: dict[str, dict[str, np.ndarray]] = {s: {} for s in self.slots}
 
@@ -76,15 +41,15 @@ class Optimizer:
     def step(self, params: dict, grads: dict, lr: float | None = None) -> dict:
         """One update. Returns new parameters; ``params`` and ``grads`` are left unchanged.
 
-        ``params`` and ``grads`` are dicts name -> float array with the same keys; each
-        gradient must have the shape and dtype of its parameter and finite entries
-        (ValueError naming the parameter otherwise). The new parameters and the
+        ``params`` and ``grads`` are dicts name -> float32/float64 numpy array with the same
+        keys and finite entries; each gradient must have the shape and dtype of its
+        parameter (ValueError naming the entry otherwise). The new parameters and the
         optimiser's state keep that dtype (float32 stays float32).
 
         ``lr`` overrides the optimiser's learning rate for this step (a schedule).
         """
-        params, grads = _check_grads(params, grads)
-        lr = self.lr if lr is None else _check_positive("lr", lr, allow_zero=True)
+        params, grads = _check_grads(grads, params)
+        lr = self.lr if lr is None else check_positive_real("lr", lr, allow_zero=True)
         for s in self.slots:  # restored state must match the parameters it updates
             for k, v in self.state[s].items():
                 if k in params and (v.shape != params[k].shape or v.dtype != params[k].dtype):
@@ -135,7 +100,7 @@ class SGD(Optimizer):
 
     def __init__(self, lr: float = 0.1, momentum: float = 0.0) -> None:
         super().__init__(lr)
-        self.momentum = _check_positive("momentum", momentum, allow_zero=True)
+        self.momentum = check_positive_real("momentum", momentum, allow_zero=True)
         if self.momentum >= 1:
             raise ValueError(f"momentum: expected a number in [0, 1), got {momentum!r}")
 
@@ -143,8 +108,9 @@ class SGD(Optimizer):
         ### BEGIN SOLUTION
         v = self.state["v"][k] * p.dtype.type(self.momentum) + g
         self.state["v"][k] = v
-        return p - p.dtype.type(lr) * v
+        new = p - p.dtype.type(lr) * v
         ### END SOLUTION
+        return new
 
 
 class Adagrad(Optimizer):
@@ -157,14 +123,15 @@ class Adagrad(Optimizer):
 
     def __init__(self, lr: float = 0.1, eps: float = 1e-8) -> None:
         super().__init__(lr)
-        self.eps = _check_positive("eps", eps)
+        self.eps = check_positive_real("eps", eps)
 
     def _update(self, k, p, g, lr):
         ### BEGIN SOLUTION
         G = self.state["G"][k] + g * g
         self.state["G"][k] = G
-        return p - p.dtype.type(lr) * g / (np.sqrt(G) + p.dtype.type(self.eps))
+        new = p - p.dtype.type(lr) * g / (np.sqrt(G) + p.dtype.type(self.eps))
         ### END SOLUTION
+        return new
 
 
 class Adam(Optimizer):
@@ -182,10 +149,10 @@ class Adam(Optimizer):
                  eps: float = 1e-8) -> None:
         super().__init__(lr)
         for name, b in (("beta1", beta1), ("beta2", beta2)):
-            if not 0 <= float(b) < 1:
+            if check_positive_real(name, b, allow_zero=True) >= 1:
                 raise ValueError(f"{name}: expected a number in [0, 1), got {b!r}")
         self.beta1, self.beta2 = float(beta1), float(beta2)
-        self.eps = _check_positive("eps", eps)
+        self.eps = check_positive_real("eps", eps)
 
     def _update(self, k, p, g, lr):
         ### BEGIN SOLUTION
@@ -195,8 +162,9 @@ class Adam(Optimizer):
         self.state["m"][k], self.state["v"][k] = m, v
         m_hat = m / (1 - b1**t)
         v_hat = v / (1 - b2**t)
-        return p - (lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.dtype, copy=False)
+        new = p - (lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.dtype, copy=False)
         ### END SOLUTION
+        return new
 
 
 #: name -> optimiser class, read-only (the command line's ``--optimizer`` choices).
@@ -211,12 +179,14 @@ def linear_decay(lr0: float, step: int, horizon: int) -> float:
     Parameters
     ----------
     lr0 : positive real, the rate of step 0.
-    step : non-negative int.
-    horizon : positive int, the step at which the rate reaches 0.
+    step : int >= 0, the 0-based step.
+    horizon : int >= 1, the step at which the rate reaches 0.
+
+    Returns
+    -------
+    lr : float in [0, lr0], the learning rate of that step.
     """
-    lr0 = _check_positive("lr0", lr0)
-    if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or step < 0:
-        raise ValueError(f"step: expected a non-negative int, got {step!r}")
-    if not isinstance(horizon, (int, np.integer)) or isinstance(horizon, bool) or horizon < 1:
-        raise ValueError(f"horizon: expected a positive int, got {horizon!r}")
+    lr0 = check_positive_real("lr0", lr0)
+    step = check_positive_int("step", step, minimum=0)
+    horizon = check_positive_int("horizon", horizon)
     return lr0 * max(0.0, 1.0 - step / horizon)

@@ -2,9 +2,12 @@
 
 Only the recurrence ``h_prev @ Wh.T`` stays inside the time loop. The input
 projection of all T steps is one matmul before the loop, and the weight
-gradients are one matmul over all steps after it. Large arrays are allocated
-once and filled in place: on a machine where fresh memory costs page faults,
-a needless (N, T, Dh) temporary costs as much as a matmul.
+gradients are one matmul over all steps after it. The forward pass allocates
+its (N, T, Dh) arrays once and fills them in place: on a machine where fresh
+memory costs page faults, a needless (N, T, Dh) temporary costs as much as a
+matmul. The backward pass makes one deliberate exception, for clarity: it
+builds the states each step read, ``h_{t-1} = (h0, h_1, ..., h_{T-1})``, as one
+(N, T, Dh) copy, so that ``dWh`` is a single matmul that reads like its formula.
 
 The parameter layout is PyTorch's ``nn.RNN``: ``We`` is ``weight_ih_l0``,
 ``Wh`` is ``weight_hh_l0``, ``b1`` is ``bias_ih_l0 + bias_hh_l0``.
@@ -17,7 +20,13 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import activate, activation_derivative
-from .validation import Dims, check_activation, check_floats, check_upstream
+from .validation import (
+    Dims,
+    check_activation,
+    check_cache,
+    check_floats,
+    check_upstream,
+)
 
 
 class RNNCache(NamedTuple):
@@ -81,7 +90,7 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     return h_out, RNNCache(x, h0, h, Wh, We, activation)
 
 
-def backprop_recurrence(dh, cache, keep_total=False):
+def backprop_recurrence(dh, cache, keep_total=False, *, _checked=False):
     """Carry the loss gradient back through the recurrence.
 
     For t = T..1: ``g_t = dh_t + da_{t+1} @ Wh`` (the gradient from the layer
@@ -98,8 +107,17 @@ def backprop_recurrence(dh, cache, keep_total=False):
     da : (N, T, Dh) gradients at the pre-activations a_t.
     dh0 : (N, Dh) gradient at the initial state.
     total : (N, T, Dh) dL/dh_t, only when ``keep_total``.
+
+    ``_checked`` is private: :func:`rnn_backward` sets it because it has made
+    the same checks of ``dh`` and ``cache`` already.
     """
-    T = cache.h.shape[1]
+    if not _checked:
+        cache = check_cache("cache", cache, RNNCache, "rnn_forward")
+    N, T, Dh = cache.h.shape
+    if not _checked:
+        dh = check_upstream(
+            "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
+        )
     ### BEGIN SOLUTION
     da = np.empty_like(cache.h)
     total = np.empty_like(da) if keep_total else None
@@ -137,19 +155,20 @@ def rnn_backward(dh, cache):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
+    cache = check_cache("cache", cache, RNNCache, "rnn_forward")
     N, T, Dh = cache.h.shape
     dh = check_upstream(
         "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
     )
     d = cache.x.shape[2]
     ### BEGIN SOLUTION
-    da, dh0 = backprop_recurrence(dh, cache)
+    da, dh0 = backprop_recurrence(dh, cache, _checked=True)  # both checked above
     da_flat = da.reshape(N * T, Dh)
     # Shared weights: one matmul over all N*T rows sums the contributions of every step.
     dWe = da_flat.T @ cache.x.reshape(N * T, d)
     db1 = da_flat.sum(axis=0)
     dx = (da_flat @ cache.We).reshape(N, T, d)
-    # The state each step read: h_{t-1} = h0, h_1, ..., h_{T-1}.
+    # The state each step read: h_{t-1} = h0, h_1, ..., h_{T-1} (one (N, T, Dh) copy).
     h_prev = np.concatenate((cache.h0[:, None], cache.h[:, :-1]), axis=1)
     dWh = da_flat.T @ h_prev.reshape(N * T, Dh)
     ### END SOLUTION

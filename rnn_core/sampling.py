@@ -7,20 +7,17 @@ tau > 1 flattens it towards uniform, tau = 1 samples the model as it is.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .activations import softmax
-from .cells import rnn_step_forward
-from .layers import affine_forward
-
-
-def _check_temperature(temperature) -> float:
-    ok = isinstance(temperature, numbers.Real) and not isinstance(temperature, (bool, np.bool_))
-    if not (ok and np.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature: expected a positive finite real number, got {temperature!r}")
-    return float(temperature)
+from .activations import activate, softmax
+from .model import CharRNN
+from .validation import (
+    Dims,
+    as_float_array,
+    check_generator,
+    check_positive_int,
+    check_positive_real,
+)
 
 
 def apply_temperature(theta, temperature: float) -> np.ndarray:
@@ -29,7 +26,7 @@ def apply_temperature(theta, temperature: float) -> np.ndarray:
     theta : (..., V) logits. temperature : tau, a positive real.
     Returns probabilities of the same shape, in float64.
     """
-    temperature = _check_temperature(temperature)
+    temperature = check_positive_real("temperature", temperature)
     return softmax(np.asarray(theta, dtype=np.float64) / temperature)
 
 
@@ -40,31 +37,30 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
     ----------
     model : a :class:`rnn_core.model.CharRNN`.
     rng : np.random.Generator, the only source of randomness.
-    length : number of ids to draw.
+    length : int >= 0, the number of ids to draw.
     temperature : tau > 0.
     prefix : (P,) ids in [0, V) to read first (a prompt); with none, the first input is id 0.
-    h0 : (1, Dh) initial state in the model's dtype; zeros by default.
+    h0 : (1, Dh) finite initial state in the model's dtype (another dtype is refused,
+        not cast); zeros by default. It is not modified.
 
     Returns
     -------
     ids : (length,) int64, the sampled ids (the prefix not included).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
-    if not isinstance(length, (int, np.integer)) or length < 0:
-        raise ValueError(f"length: expected a non-negative int, got {length!r}")
-    temperature = _check_temperature(temperature)
+    if not isinstance(model, CharRNN):
+        raise ValueError(f"model: expected a CharRNN, got {type(model).__name__}")
+    rng = check_generator("rng", rng)
+    length = check_positive_int("length", length, minimum=0)
+    temperature = check_positive_real("temperature", temperature)
+    # The weights were checked when the model was built; the loop below works on them
+    # directly instead of re-checking every weight for every character.
     p = model.params
     if h0 is None:
         h = model.zero_state(1)
     else:
-        h = np.asarray(h0)
-        if h.shape != (1, model.Dh) or not np.issubdtype(h.dtype, np.floating):
-            raise ValueError(f"h0: expected a float array of shape (1, Dh) = (1, {model.Dh}), "
-                             f"got {h.dtype} {h.shape}")
-        if not np.all(np.isfinite(h)):
-            raise ValueError("h0: expected finite values, got NaN or inf")
-        h = h.astype(model.dtype, copy=False)
+        dims = Dims(Dh=model.Dh)
+        dims.source["Dh"] = "the model"
+        h = as_float_array("h0", h0, (1, "Dh"), dims, model.dtype, "the model's parameters")
     arr = np.asarray(list(prefix))
     if arr.size and (arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer)):
         raise ValueError(f"prefix: expected a 1-D sequence of integer ids (P,), "
@@ -73,15 +69,17 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
         raise ValueError(f"prefix: expected ids in [0, V) = [0, {model.V}), "
                          f"got {arr.min()}..{arr.max()}")
     prefix = [int(i) for i in arr] or [0]
+    Wh_T, We_T, b1, U, b2, act = p["Wh"].T, p["We"].T, p["b1"], p["U"], p["b2"], model.activation
     for i in prefix[:-1]:  # read the prompt; its predictions are not needed
-        h, _ = rnn_step_forward(p["E"][[i]], h, p["Wh"], p["We"], p["b1"], model.activation)
+        h = activate(h @ Wh_T + p["E"][[i]] @ We_T + b1, act)
     current = prefix[-1]
     out = np.empty(length, dtype=np.int64)
     ### BEGIN SOLUTION
     for t in range(length):
-        h, _ = rnn_step_forward(p["E"][[current]], h, p["Wh"], p["We"], p["b1"], model.activation)
-        theta, _ = affine_forward(h[:, None, :], p["U"], p["b2"])  # (1, 1, V)
-        probs = apply_temperature(theta[0, 0], temperature)
+        h = activate(h @ Wh_T + p["E"][[current]] @ We_T + b1, act)  # (1, Dh)
+        theta = h @ U  # (1, V)
+        theta += b2
+        probs = apply_temperature(theta[0], temperature)
         current = int(rng.choice(len(probs), p=probs))
         out[t] = current
     ### END SOLUTION
@@ -93,6 +91,19 @@ def sample_text(model, vocab, rng, length: int = 200, temperature: float = 1.0, 
 
     With no prompt the model starts from the first character of the vocabulary
     (a newline for the bundled corpus).
+
+    Parameters
+    ----------
+    model : CharRNN with V = ``vocab.size``.
+    vocab : the :class:`rnn_core.data.Vocab` the model was trained with.
+    rng : np.random.Generator.
+    length : int >= 0, the number of characters to sample.
+    temperature : tau > 0.
+    prompt : str of characters in ``vocab``, read before sampling.
+
+    Returns
+    -------
+    text : str, ``prompt`` followed by the ``length`` sampled characters.
     """
     prefix = vocab.encode(prompt) if prompt else ()
     return prompt + vocab.decode(sample_ids(model, rng, length, temperature, prefix))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import math
-import numbers
 import sys
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ import numpy as np
 from .clipping import clip_gradients
 from .model import CharRNN
 from .optim import linear_decay
+from .validation import check_positive_int, check_positive_real
 
 LN2 = math.log(2.0)
 
@@ -52,25 +52,14 @@ class TrainConfig:
     eval_streams: int = 16
 
     def __post_init__(self):
-        def is_int(v):
-            return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-
-        def is_real(v):
-            return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
-
-        if not (is_int(self.steps) and self.steps >= 1):
-            raise ValueError(f"steps: expected a positive int, got {self.steps!r}")
-        if not (is_real(self.lr) and np.isfinite(self.lr) and self.lr > 0):
-            raise ValueError(f"lr: expected a positive real number, got {self.lr!r}")
-        if self.horizon is not None and not (is_int(self.horizon) and self.horizon >= 1):
-            raise ValueError(f"horizon: expected a positive int or None, got {self.horizon!r}")
-        if self.clip is not None and not (is_real(self.clip) and np.isfinite(self.clip)
-                                          and self.clip > 0):
-            raise ValueError(f"clip: expected a positive real number or None, got {self.clip!r}")
-        if not (is_int(self.eval_every) and self.eval_every >= 1):
-            raise ValueError(f"eval_every: expected a positive int, got {self.eval_every!r}")
-        if not (is_int(self.eval_streams) and self.eval_streams >= 1):
-            raise ValueError(f"eval_streams: expected a positive int, got {self.eval_streams!r}")
+        check_positive_int("steps", self.steps)
+        check_positive_real("lr", self.lr)
+        if self.horizon is not None:
+            check_positive_int("horizon", self.horizon)
+        if self.clip is not None:
+            check_positive_real("clip", self.clip)
+        check_positive_int("eval_every", self.eval_every)
+        check_positive_int("eval_streams", self.eval_streams)
 
     def lr_at(self, step: int) -> float:
         """The learning rate used by step ``step`` (0-based)."""
@@ -96,6 +85,36 @@ class TrainState:
     valid_loss: list = field(default_factory=list)
 
 
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`train`: the run as it stood after its last completed step.
+
+    ``model``, ``optimizer`` and ``state`` are consistent with one another (the step in
+    progress, if any, is rolled back), so they can be saved and resumed exactly.
+    """
+
+    def __init__(self, model, optimizer, state) -> None:
+        super().__init__(f"training interrupted after step {state.step}")
+        self.model, self.optimizer, self.state = model, optimizer, state
+
+
+def _snapshot(model, optimizer, state: TrainState) -> tuple:
+    """What :func:`_interrupted` needs to roll a run back to this point.
+
+    Cheap: the optimiser replaces its state arrays (it never writes into them) and the
+    loop never writes into ``state.h``, so shallow copies and list lengths suffice.
+    """
+    return (model, optimizer.t, {s: dict(d) for s, d in optimizer.state.items()},
+            state.step, state.position, state.h, len(state.train_loss), len(state.valid_steps))
+
+
+def _interrupted(snap: tuple, optimizer, state: TrainState) -> "TrainingInterrupted":
+    """Roll ``optimizer`` and ``state`` back to ``snap``; the exception that carries them."""
+    (model, optimizer.t, optimizer.state, state.step, state.position, state.h, n_train,
+     n_valid) = snap
+    del state.train_loss[n_train:], state.valid_steps[n_valid:], state.valid_loss[n_valid:]
+    return TrainingInterrupted(model, optimizer, state)
+
+
 def _diverged(what: str, step: int, lr: float) -> TrainingDivergedError:
     return TrainingDivergedError(
         f"{what} at step {step} (learning rate {lr:.3g}). Try a lower learning rate "
@@ -107,7 +126,12 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
           state: TrainState | None = None, progress=True, on_step=None):
     """Train ``model`` until ``state.step == config.steps``.
 
-    Nothing passed in is modified: the model, optimiser and state are copied first.
+    Nothing passed in is modified: the optimiser and the state are copied first, and the
+    model is never changed (each step builds a new :class:`CharRNN` from new arrays).
+
+    Ctrl-C (``KeyboardInterrupt``, also one raised by ``on_step``) stops the run and raises
+    :class:`TrainingInterrupted` carrying the model, optimiser and state of the last
+    completed step.
 
     Parameters
     ----------
@@ -124,6 +148,11 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
     Returns
     -------
     model, optimizer, state : the trained model, the optimiser and the state after the run.
+
+    Raises
+    ------
+    TrainingDivergedError : the loss or a parameter became NaN or infinite.
+    TrainingInterrupted : on KeyboardInterrupt, with the run as of the last completed step.
     """
     from tqdm import tqdm
 
@@ -131,16 +160,20 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
     state = copy.deepcopy(state) if state is not None else TrainState()
     params, activation = model.params, model.activation
     h = state.h if state.h is not None else model.zero_state(batcher.N)
-    eval_streams = max(1, min(config.eval_streams, len(valid_ids) // 2))
-    if state.step == 0 and not state.valid_steps:
-        state.valid_steps.append(0)
-        state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
-    options = dict(unit="step", desc="training", file=sys.stderr, mininterval=0.5,
-                   dynamic_ncols=True)
-    if isinstance(progress, dict):
-        options.update(progress)
-    bar = tqdm(total=config.steps, initial=state.step, disable=not progress, **options)
+
+    snap = _snapshot(model, optimizer, state)
+    bar = None
     try:
+        eval_streams = max(1, min(config.eval_streams, len(valid_ids) // 2))
+        if state.step == 0 and not state.valid_steps:
+            state.valid_steps.append(0)
+            state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
+            snap = _snapshot(model, optimizer, state)
+        options = dict(unit="step", desc="training", file=sys.stderr, mininterval=0.5,
+                       dynamic_ncols=True)
+        if isinstance(progress, dict):
+            options.update(progress)
+        bar = tqdm(total=config.steps, initial=state.step, disable=not progress, **options)
         while state.step < config.steps:
             step, lr = state.step, config.lr_at(state.step)
             ### BEGIN SOLUTION
@@ -163,7 +196,8 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
             bad = [k for k, p in params.items() if not np.all(np.isfinite(p))]
             if bad:
                 raise _diverged(f"parameter(s) {', '.join(bad)} became NaN or infinite", step, lr)
-            model = type(model)(params, activation)
+            # Checked just above; the optimiser keeps shapes and dtypes: no second check.
+            model = type(model)._from_checked(params, activation)
             state.step += 1
             state.position = (state.position + 1) % batcher.n_windows
             state.h = h
@@ -171,11 +205,15 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
             if state.step % config.eval_every == 0 or state.step == config.steps:
                 state.valid_steps.append(state.step)
                 state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
+            snap = _snapshot(model, optimizer, state)
             if on_step is not None:
                 on_step(state.step, model)
             bar.update(1)
             if state.step % 10 == 0 or state.step == config.steps:
                 bar.set_postfix_str(f"loss {loss:.3f} nats = {loss / LN2:.3f} bpc", refresh=False)
+    except KeyboardInterrupt:
+        raise _interrupted(snap, optimizer, state) from None
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     return model, optimizer, state

@@ -34,11 +34,21 @@ class Dims:
         return f"({letters}) = ({', '.join(sizes)}{comma})"
 
     def match(self, name: str, shape: tuple[int, ...], spec: Sequence[str | int]) -> None:
-        """Check ``shape`` against ``spec`` and bind any new letters to ``name``'s sizes."""
+        """Check ``shape`` against ``spec`` and bind any new letters to ``name``'s sizes.
+
+        Every dimension named by a letter must have size 1 or more: an empty
+        sequence, batch or vocabulary is reported here, not deep inside numpy.
+        The message states the sizes expected as far as they are known, those
+        bound earlier in this same ``spec`` included: a (5, 6) ``Wh`` is
+        reported against ``(Dh, Dh) = (5, 5)``.
+        """
         before = dict(self.sizes)
         conflict = None
         if len(shape) == len(spec):
             for size, s in zip(shape, spec):
+                if isinstance(s, str) and size < 1:
+                    self.sizes = before
+                    raise ValueError(f"{name}: expected {s} >= 1, got shape {tuple(shape)}")
                 expected = s if isinstance(s, int) else self.sizes.get(s)
                 if expected is None:
                     self.sizes[s] = size
@@ -47,16 +57,16 @@ class Dims:
                     conflict = s
                     break
         if len(shape) != len(spec) or conflict is not None:
+            described = self.describe(spec)  # before the sizes bound here are forgotten
             self.sizes = before
             hint = ""
             if isinstance(conflict, str) and self.source.get(conflict, name) != name:
                 hint = f" ({conflict} = {before[conflict]} from {self.source[conflict]})"
-            raise ValueError(
-                f"{name}: expected shape {self.describe(spec)}, got {tuple(shape)}{hint}"
-            )
+            raise ValueError(f"{name}: expected shape {described}, got {tuple(shape)}{hint}")
 
 
 def check_activation(activation: str) -> str:
+    """Return ``activation`` if it is one of :data:`ACTIVATIONS`, else raise ``ValueError``."""
     if activation not in ACTIVATIONS:
         raise ValueError(
             f"activation: expected one of {', '.join(repr(a) for a in ACTIVATIONS)}, "
@@ -99,9 +109,12 @@ def as_float_array(
         )
     if spec is not None:
         (dims if dims is not None else Dims()).match(name, value.shape, spec)
-    # Fast path: a finite sum means every entry is finite (an overflowing sum
-    # of finite entries falls through to the exact check).
-    if not np.isfinite(value.sum()) and not np.all(np.isfinite(value)):
+    # Fast path: a finite sum means every entry is finite. A sum that overflows
+    # (finite float32 entries near 3e38) or meets inf - inf falls through to the
+    # exact check, silently: the warnings numpy would raise on the way are ours.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = value.sum()
+    if not np.isfinite(total) and not np.all(np.isfinite(value)):
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(
             f"{name}: expected finite values, got {bad} NaN or inf entries "
@@ -135,6 +148,32 @@ def check_upstream(name: str, value, spec: Sequence[str | int], dims: Dims,
     return value
 
 
+def check_cache(name: str, cache, cache_type: type, producer: str):
+    """Return ``cache`` if it is the ``cache_type`` that ``producer`` returns.
+
+    A backward pass reads named fields of its cache; anything else (a plain
+    tuple, another layer's cache) is reported here as a ``ValueError`` instead
+    of surfacing as an ``AttributeError`` deep inside the backward pass.
+
+    Parameters
+    ----------
+    name : the argument's name, usually ``"cache"``.
+    cache : the object to check.
+    cache_type : the ``NamedTuple`` class expected, e.g. ``RNNCache``.
+    producer : the forward function that makes it, e.g. ``"rnn_forward"``.
+
+    Returns
+    -------
+    cache : the same object.
+    """
+    if not isinstance(cache, cache_type):
+        raise ValueError(
+            f"{name}: expected the {cache_type.__name__} returned by {producer}, "
+            f"got {type(cache).__name__}"
+        )
+    return cache
+
+
 def as_index_array(
     name: str, value, spec: Sequence[str | int], dims: Dims, upper: int
 ) -> np.ndarray:
@@ -156,8 +195,61 @@ def as_index_array(
 
 
 def as_bool_mask(name: str, value, spec: Sequence[str | int], dims: Dims) -> np.ndarray:
+    """Return ``value`` unchanged if it is a boolean numpy array of the shape ``spec``.
+
+    Parameters
+    ----------
+    name : the argument's name, used in the error message.
+    value : the mask to check; must already be ``dtype=bool`` (0/1 ints are refused).
+    spec : its shape in the book's letters, e.g. ``("N", "T")``.
+    dims : the :class:`Dims` of the call, so the letters agree with the other arguments.
+
+    Returns
+    -------
+    mask : ``value`` itself, of shape ``spec``.
+    """
     if not isinstance(value, np.ndarray) or value.dtype != np.bool_:
         got = value.dtype if isinstance(value, np.ndarray) else type(value).__name__
         raise ValueError(f"{name}: expected a boolean numpy array, got {got}")
     dims.match(name, value.shape, spec)
+    return value
+
+
+def check_positive_int(name: str, value, minimum: int = 1) -> int:
+    """An int (not a bool) of at least ``minimum``; returned as a Python int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}: expected an int >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_positive_real(name: str, value, allow_zero: bool = False) -> float:
+    """A finite real number (not a bool or a string) above 0 (or at least 0)."""
+    ok = (isinstance(value, (int, float, np.integer, np.floating))
+          and not isinstance(value, bool) and np.isfinite(value)
+          and (value >= 0 if allow_zero else value > 0))
+    if not ok:
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name}: expected a finite real number {bound}, got {value!r}")
+    return float(value)
+
+
+def check_generator(name: str, rng) -> np.random.Generator:
+    """An explicit ``np.random.Generator`` (no global seeds anywhere in rnn_core)."""
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            f"{name}: expected a numpy.random.Generator (np.random.default_rng(seed)), "
+            f"got {type(rng).__name__}"
+        )
+    return rng
+
+
+def as_id_vector(name: str, value, min_length: int = 1) -> np.ndarray:
+    """A 1-D integer array of token ids with at least ``min_length`` entries."""
+    if not isinstance(value, np.ndarray) or not np.issubdtype(value.dtype, np.integer):
+        got = value.dtype if isinstance(value, np.ndarray) else type(value).__name__
+        raise ValueError(f"{name}: expected a 1-D numpy integer array, got {got}")
+    if value.ndim != 1 or value.shape[0] < min_length:
+        raise ValueError(
+            f"{name}: expected shape (L,) with L >= {min_length}, got {value.shape}"
+        )
     return value

@@ -5,6 +5,7 @@
 #   bash scripts/execute_notebooks.sh book/ch05_bptt.ipynb
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONHASHSEED=0  # as in scripts/run_tests.sh, so outputs are made as nbval checks them
 notebooks=("$@")
 if [ ${#notebooks[@]} -eq 0 ]; then notebooks=(book/*.ipynb); fi
 for nb in "${notebooks[@]}"; do

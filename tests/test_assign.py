@@ -142,6 +142,24 @@ def test_checks_catch_a_transposed_weight(tmp_path):
     assert any("h_next (relu): got" in r["detail"] for r in report["results"])
 
 
+def _h1(notebook):
+    nb = json.loads((PACKAGE_DIR.parent / "book" / notebook).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return None
+
+
+@pytest.mark.parametrize("number", sorted(CHAPTERS))
+def test_chapter_titles_match_the_book(number):
+    chapter = CHAPTERS[number]
+    assert chapter.title == _h1(chapter.notebook), (
+        f"rnn_core/assign/table.py calls chapter {number} {chapter.title!r}; "
+        f"book/{chapter.notebook} is titled {_h1(chapter.notebook)!r}")
+
+
 def test_resolve_chapter():
     assert resolve_chapter("3").number == 3
     assert resolve_chapter("ch05_bptt.ipynb").number == 5
@@ -328,6 +346,27 @@ def test_grade_pass_and_fail(edition1, tmp_path):
     assert all("not implemented" in r["detail"] for r in stub["results"])
 
 
+def test_runner_loads_gradcheck_with_its_relative_imports(tmp_path):
+    """gradcheck.py may import its neighbours (``from .validation import ...``): the grader
+    copies them next to it and the runner loads it as part of a package."""
+    import importlib.util
+
+    from rnn_core.assign.grader import REFERENCE, reference_modules
+
+    (tmp_path / "helper.py").write_text("H = 2\n")
+    (tmp_path / "gradcheck.py").write_text(
+        "from .helper import H\n\ndef numerical_gradient(f, x):\n    return H\n")
+    assert reference_modules(tmp_path / "gradcheck.py") == [tmp_path / "gradcheck.py",
+                                                            tmp_path / "helper.py"]
+    spec = importlib.util.spec_from_file_location("_test_runner", REFERENCE["runner"])
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    module = runner._load("gradcheck", tmp_path / "gradcheck.py", package="_test_reference")
+    assert module.numerical_gradient(None, None) == 2
+    names = {p.name for p in reference_modules()}
+    assert "gradcheck.py" in names and names <= {p.name for p in PACKAGE_DIR.glob("*.py")}
+
+
 def test_grader_ignores_edited_checks(edition1, tmp_path):
     """A submission that rewrites its own checks still fails the reference ones."""
     sub = _submission(edition1, tmp_path / "cheat")
@@ -379,7 +418,13 @@ def test_grader_survives_bad_submissions(edition1, tmp_path, case, body, init_ex
     if case == "import-crash":
         assert "broken package" in report["results"][0]["detail"]
     if case == "loop":
-        assert "longer than 1 s" in report["results"][0]["detail"]
+        detail = report["results"][0]["detail"]
+        assert "longer than 1 s" in detail
+        loop = [i for i, text in enumerate((sub / "rnn_core" / "cells.py").read_text()
+                                           .splitlines(), 1) if text.strip() in ("while True:", "pass")]
+        # the student's own line, not the grader's
+        assert any(detail.endswith(f"(line {i} of rnn_core/cells.py)") for i in loop), detail
+        assert "runner.py" not in detail and "checks.py" not in detail
     assert sorted(p.relative_to(sub) for p in sub.rglob("*")) == listing  # the original is intact
     assert tmp_path.exists()
 
@@ -412,6 +457,64 @@ def test_grade_cli_exit_zero_when_all_pass(edition1, tmp_path):
                            str(report)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "PASS" in proc.stdout and json.loads(report.read_text())["passed"] is True
+
+
+def test_grade_cli_rejects_a_missing_path_or_a_file(tmp_path):
+    """A typo is a usage error, not a failing submission (a 0 in the CSV)."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    for path, message in ((tmp_path / "nope", "does not exist"), (a_file, "is not a folder")):
+        proc = subprocess.run([PY, "-m", "rnn_core.assign", "grade", "1", str(path), "--csv",
+                               str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")],
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert message in proc.stderr and "Traceback" not in proc.stderr
+        assert "seed" not in proc.stdout, "nothing was graded"
+        assert not (tmp_path / "g.csv").exists() and not (tmp_path / "g.json").exists()
+
+
+def test_grade_cli_skips_files_in_a_parent_folder(edition1, tmp_path):
+    parent = tmp_path / "class"
+    parent.mkdir()
+    _submission(edition1, parent / "alice", GOOD)
+    (parent / "grades-old.csv").write_text("x")
+    proc = subprocess.run([PY, "-m", "rnn_core.assign", "grade", "1", str(parent), "--json",
+                           str(tmp_path / "r.json"), "--csv", str(tmp_path / "g.csv")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "grades-old.csv: not a folder" in proc.stderr
+    rows = list(csv.DictReader((tmp_path / "g.csv").open()))
+    assert [r["name"] for r in rows] == ["alice"]
+
+
+def test_student_cli_out_is_a_file(tmp_path):
+    out = tmp_path / "char.npz"
+    out.write_bytes(b"data")
+    proc = subprocess.run([PY, "-m", "rnn_core.assign", "student", "3", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip() == f"error: --out: {out} is a file, not a folder"
+    assert out.read_bytes() == b"data"
+    with pytest.raises(NotADirectoryError, match="not a folder"):
+        make_edition(CHAPTERS[3], out, overwrite=True)
+    assert out.read_bytes() == b"data"
+
+
+def test_cli_help_and_site_config_message(tmp_path):
+    proc = subprocess.run([PY, "-m", "rnn_core.assign", "--help"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0
+    assert "{student,grade,list}" not in proc.stdout
+    description = proc.stdout.split("positional arguments")[0].split("\n", 1)[1]
+    for command in ("student", "grade", "list", "site-config"):
+        assert command in description, (command, description)
+    out = tmp_path / "sc.yml"
+    proc = subprocess.run([PY, "-m", "rnn_core.assign", "site-config", "--out", str(out)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    root = PACKAGE_DIR.parent
+    assert f"jupyter-book build {root} --config {out.resolve()}" in proc.stdout, proc.stdout
+    assert " build . " not in proc.stdout
 
 
 def test_student_cli(tmp_path):

@@ -95,16 +95,22 @@ def test_vocabulary_comes_from_the_training_block(tmp_path):
         assert ord("§") in set(ck["vocab"].tolist())
 
 
+# Smaller than TINY and with validation every 30 steps, so that a resume has to carry the
+# history, the position, the optimiser state and the hidden state exactly.
+SMALL = ["--hidden", "8", "--embed", "4", "--seq-len", "8", "--batch", "4", "--eval-every", "30",
+         "--quiet"]
+
+
 def test_resume_is_exact(tmp_path, text_file):
-    """2000 steps in one run == 1000 steps, save, resume for 1000 more (linear decay)."""
+    """200 steps in one run == 100 steps, save, resume for 100 more (linear decay)."""
     one, half, two = (str(tmp_path / f) for f in ("one.npz", "half.npz", "two.npz"))
-    assert main(["train", "--text", text_file, "--out", one, "--steps", "2000", *TINY]) == 0
-    assert main(["train", "--text", text_file, "--out", half, "--steps", "1000",
-                 "--decay-steps", "2000", *TINY]) == 0
-    assert main(["train", "--text", text_file, "--resume", half, "--out", two, "--steps", "2000",
+    assert main(["train", "--text", text_file, "--out", one, "--steps", "200", *SMALL]) == 0
+    assert main(["train", "--text", text_file, "--out", half, "--steps", "100",
+                 "--decay-steps", "200", *SMALL]) == 0
+    assert main(["train", "--text", text_file, "--resume", half, "--out", two, "--steps", "200",
                  "--quiet"]) == 0
     with np.load(one) as a, np.load(two) as b, np.load(half) as h:
-        assert int(h["step"]) == 1000 and int(b["step"]) == 2000
+        assert int(h["step"]) == 100 and int(b["step"]) == 200
         keys = [k for k in a.files if k.startswith(("params.", "optim."))]
         assert len(keys) == 6 + 1 + 12  # 6 params, Adam's t, m and v for each
         for k in keys + ["h", "position", "history.train"]:
@@ -235,7 +241,8 @@ def test_checkpoint_write_is_atomic_and_pickle_free(tmp_path):
     # a file holding a pickled object array is refused, not unpickled
     evil = tmp_path / "evil.npz"
     np.savez(evil, b=np.array([{"x": 1}], dtype=object))
-    with pytest.raises(CheckpointError, match="not a valid"):
+    with pytest.raises(CheckpointError, match=r"holds pickled objects; refusing to load "
+                                              r"\(allow_pickle=False\)"):
         load_checkpoint(evil)
 
 
@@ -245,3 +252,187 @@ def test_defaults_are_read_only():
     with pytest.raises(TypeError):
         DEFAULTS["steps"] = 1
     assert DEFAULTS["steps"] == 2000
+
+
+def test_ctrl_c_saves_the_last_step_and_resumes_exactly(capsys, monkeypatch, tmp_path, text_file):
+    import rnn_core.charlm as charlm
+
+    real_train = charlm.train
+
+    def interrupted_train(*args, **kwargs):
+        def on_step(step, model):
+            if step == 37:
+                raise KeyboardInterrupt  # what Ctrl-C raises in the main thread
+        return real_train(*args, on_step=on_step, **kwargs)
+
+    one, cut, two = (str(tmp_path / f) for f in ("one.npz", "cut.npz", "two.npz"))
+    assert main(["train", "--text", text_file, "--out", one, "--steps", "60", *SMALL]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(charlm, "train", interrupted_train)
+    assert main(["train", "--text", text_file, "--out", cut, "--steps", "60", *SMALL]) == 130
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"--resume {cut}" in err and "--steps 60" in err and f"--text {text_file}" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.npz", "one.npz"]  # no temp file
+    with np.load(cut) as ck:
+        assert int(ck["step"]) == 37 and int(ck["optim.t"]) == 37
+    monkeypatch.setattr(charlm, "train", real_train)
+    assert main(["train", "--text", text_file, "--resume", cut, "--out", two, "--steps", "60",
+                 "--quiet"]) == 0
+    with np.load(one) as a, np.load(two) as b:
+        for k in [k for k in a.files if k.startswith(("params.", "optim."))] + ["h", "history.train"]:
+            assert np.array_equal(a[k], b[k]), k
+
+
+def test_sigint_in_a_subprocess_saves_a_checkpoint(tmp_path, text_file):
+    import signal
+    import threading
+
+    out = tmp_path / "int.npz"
+    loud = [a for a in TINY if a != "--quiet"]  # the progress bar tells when training runs
+    proc = subprocess.Popen([sys.executable, "-m", "rnn_core.charlm", "train", "--text", text_file,
+                             "--out", str(out), "--steps", "1000000", *loud],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    err, started = [], threading.Event()
+
+    def read():
+        for chunk in iter(lambda: proc.stderr.read(1), ""):
+            err.append(chunk)
+            if "step" in "".join(err[-40:]):
+                started.set()
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert started.wait(120), "".join(err)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reader.join(10)
+    err = "".join(err)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "resume with:" in err
+    with np.load(out) as ck:
+        assert int(ck["optim.t"]) == int(ck["step"])
+
+
+@pytest.mark.parametrize("case", ["directory", "missing_parent", "parent_is_a_file"])
+def test_bad_out_is_refused_before_training(capsys, monkeypatch, tmp_path, text_file, case):
+    import rnn_core.charlm as charlm
+
+    monkeypatch.setattr(charlm, "train", lambda *a, **k: pytest.fail("trained despite a bad --out"))
+    (tmp_path / "afile").write_text("x")
+    out = {"directory": str(tmp_path), "missing_parent": str(tmp_path / "no" / "m.npz"),
+           "parent_is_a_file": str(tmp_path / "afile" / "m.npz")}[case]
+    err = run_bad(capsys, ["train", "--text", text_file, "--out", out, "--steps", "5", *TINY],
+                  str(tmp_path / "afile"))
+    assert err.startswith("charlm: error: --out:") and ".tmp" not in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_unwritable_out_directory(capsys, tmp_path, text_file):
+    d = tmp_path / "ro"
+    d.mkdir()
+    d.chmod(0o500)
+    try:
+        err = run_bad(capsys, ["train", "--text", text_file, "--out", str(d / "m.npz"),
+                               "--steps", "5", *TINY], str(d / "m.npz"))
+        assert "--out:" in err and "not writable" in err
+    finally:
+        d.chmod(0o700)
+
+
+def test_a_run_without_decay_steps_can_be_extended(capsys, tmp_path, text_file):
+    first, more, same = (str(tmp_path / f) for f in ("first.npz", "more.npz", "same.npz"))
+    assert main(["train", "--text", text_file, "--out", first, "--steps", "30", *SMALL]) == 0
+    capsys.readouterr()
+    err = run_bad(capsys, ["train", "--text", text_file, "--resume", first, "--out", more,
+                           "--steps", "50", "--quiet"], more)
+    assert "add --decay-steps 50 (or more)" in err  # says exactly what to do
+    err = run_bad(capsys, ["train", "--text", text_file, "--resume", first, "--out", more,
+                           "--steps", "50", "--decay-steps", "40", "--quiet"], more)
+    assert "--decay-steps: 40 is below --steps 50" in err
+    assert main(["train", "--text", text_file, "--resume", first, "--out", more, "--steps", "50",
+                 "--decay-steps", "80", "--quiet"]) == 0
+    with np.load(more) as ck:
+        assert int(ck["step"]) == 50 and int(ck["config.decay_steps"]) == 80
+    # the stored horizon, given again, is no conflict and keeps the resume exact
+    assert main(["train", "--text", text_file, "--resume", first, "--out", same, "--steps", "30",
+                 "--decay-steps", "30", "--quiet"]) == 0
+    with np.load(first) as a, np.load(same) as b:
+        assert np.array_equal(a["params.Wh"], b["params.Wh"])
+
+
+def test_train_help_documents_the_resume_rule(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--decay-steps D with D >= --steps on resume" in out and "130" in out
+
+
+@pytest.mark.parametrize("command", ["train", "sample"])
+def test_every_option_has_a_description_and_its_default(command):
+    from rnn_core.charlm import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+    for action in sub._actions:
+        if action.dest == "help":
+            continue
+        assert action.help and len(action.help) > 10, action.dest
+        assert "default" in action.help, action.dest
+
+
+@pytest.mark.parametrize("value", ["-5", "0"])
+def test_steps_messages_agree(capsys, text_file, existing_out, value):
+    err = run_bad(capsys, ["train", "--text", text_file, "--out", existing_out, "--steps", value],
+                  existing_out)
+    assert f"--steps: expected an integer >= 1, got {value}" in err
+
+
+def test_empty_file_states_the_real_minimum(capsys, tmp_path, existing_out):
+    from rnn_core.data import split_ids
+
+    p = tmp_path / "empty.txt"
+    p.write_bytes(b"")
+    err = run_bad(capsys, ["train", "--text", str(p), "--out", existing_out, "--batch", "4",
+                           "--seq-len", "8"], existing_out)
+    assert "0 characters" in err and "need at least 40" in err and err.startswith("charlm: error: --text:")
+    # 40 is the real minimum: 39 characters leave too few to train on
+    assert len(split_ids(np.arange(40), 0.1)[0]) >= 4 * 9 > len(split_ids(np.arange(39), 0.1)[0])
+
+
+def test_vocabulary_mismatch_shows_new_and_missing_characters(capsys, tmp_path, trained,
+                                                                 existing_out):
+    p = tmp_path / "digits.txt"
+    p.write_text("0123456789 " * 2000)
+    err = run_bad(capsys, ["train", "--text", str(p), "--resume", trained, "--out", existing_out,
+                           "--steps", "200"], existing_out)
+    assert "character(s) the checkpoint lacks" not in err  # digits and space occur in both
+    assert "75 of the checkpoint's characters are missing from the text, e.g. ['\\n', " in err
+    assert "trained on" in err and "small.txt" in err
+
+
+def test_resume_without_text_names_the_training_text(capsys, trained, existing_out):
+    err = run_bad(capsys, ["train", "--resume", trained, "--out", existing_out, "--steps", "200"],
+                  existing_out)
+    assert "small.txt" in err and "--text" in err
+
+
+def test_error_prefixes_are_the_flags(capsys, tmp_path, existing_out):
+    err = run_bad(capsys, ["train", "--text", str(tmp_path / "nope.txt"), "--out", existing_out],
+                  existing_out)
+    assert err.startswith("charlm: error: --text: ")
+    err = run_bad(capsys, ["sample", "--checkpoint", str(tmp_path / "nope.npz")], existing_out)
+    assert err.startswith("charlm: error: --checkpoint: ")
+
+
+def test_checkpoint_permissions_follow_the_umask(tmp_path):
+    from rnn_core.checkpoint import save_checkpoint
+
+    old = os.umask(0o027)
+    try:
+        save_checkpoint(tmp_path / "ck.npz", {"a": np.arange(3)})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "ck.npz").stat().st_mode & 0o777 == 0o640

@@ -108,15 +108,15 @@ def test_load_text(tmp_path):
 
 @pytest.mark.parametrize("N", [0, -2, 1.0, True])
 def test_stream_view_rejects_bad_N(N):
-    with pytest.raises(ValueError, match="N: expected a positive int"):
+    with pytest.raises(ValueError, match="N: expected an int >= 1"):
         stream_view(np.arange(20), N)
 
 
 @pytest.mark.parametrize("ids", [np.linspace(0, 1, 20), np.arange(20).reshape(4, 5)])
 def test_stream_view_and_split_want_1d_integer_ids(ids):
-    with pytest.raises(ValueError, match="ids: expected a 1-D integer array"):
+    with pytest.raises(ValueError, match=r"ids: expected (a 1-D numpy integer array|shape \(L,\))"):
         stream_view(ids, 2)
-    with pytest.raises(ValueError, match="ids: expected a 1-D integer array"):
+    with pytest.raises(ValueError, match=r"ids: expected (a 1-D numpy integer array|shape \(L,\))"):
         split_ids(ids, 0.1)
 
 
@@ -124,3 +124,14 @@ def test_stream_view_and_split_want_1d_integer_ids(ids):
 def test_split_valid_fraction_must_be_a_float_in_0_1(frac):
     with pytest.raises(ValueError, match="valid_fraction: expected a float in"):
         split_ids(np.arange(100), frac)
+
+
+@pytest.mark.parametrize("L", [0, 1, 9, 10, 15, 19, 20, 25, 1000, 1005])
+def test_split_point_is_where_split_ids_cuts(L):
+    from rnn_core.data import split_point
+
+    ids = np.arange(L)
+    if L >= 20:
+        train, valid = split_ids(ids, 0.1)
+        assert split_point(L, 0.1) == len(train) and L - split_point(L, 0.1) == len(valid)
+    assert split_point(L, 0.1) == L - round(L * 0.1)

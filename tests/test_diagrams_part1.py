@@ -70,3 +70,67 @@ def test_unrolled_diagram_has_one_column_per_step(T, show_outputs):
 def test_unrolled_diagram_rejects_bad_T(T):
     with pytest.raises(ValueError, match="T"):
         unrolled_rnn_diagram(T)
+
+
+def test_style_tables_are_read_only_and_the_style_still_applies():
+    from rnn_core import style
+
+    with pytest.raises(TypeError):
+        style.OKABE_ITO["blue"] = "#FF0000"
+    with pytest.raises(TypeError):
+        style.RC["figure.facecolor"] = "black"
+    with pytest.raises((TypeError, AttributeError)):
+        style.CYCLE[0] = "#FF0000"
+    with pytest.raises(AttributeError):
+        style.CYCLE.append("#FF0000")
+    assert style.CYCLE[0] == style.OKABE_ITO["blue"] == "#0072B2"
+    with plt.rc_context():
+        style.use_book_style()
+        assert plt.rcParams["axes.facecolor"] == "white"
+        assert plt.rcParams["axes.prop_cycle"].by_key()["color"][:2] == ["#0072B2", "#E69F00"]
+    fig, ax = style.new_figure(3.0, 2.0)
+    try:
+        _assert_white(fig)
+        assert ax.get_facecolor() == to_rgba("white")
+        assert not ax.spines["top"].get_visible()
+    finally:
+        plt.close(fig)
+
+
+def test_diagram_tables_are_read_only():
+    from rnn_core.diagrams import graph, primitives
+
+    for table, key in [(primitives.ROLE_COLOURS, "param"), (primitives.ACT_SYMBOLS, "tanh"),
+                       (graph._ACT_DERIV, "tanh")]:
+        with pytest.raises(TypeError):
+            table[key] = "#FF0000"
+
+
+def test_diagrams_share_one_activation_table_and_check():
+    from rnn_core.diagrams import cell, graph, primitives
+    from rnn_core.validation import ACTIVATIONS
+
+    assert tuple(primitives.ACT_SYMBOLS) == ACTIVATIONS
+    assert set(graph._ACT_DERIV) == set(ACTIVATIONS)
+    assert not hasattr(cell, "_ACT_SYMBOL") and not hasattr(graph, "_ACT_SYMBOL")
+    messages = []
+    for draw in (cell.rnn_cell_diagram, graph.step_graph_diagram):
+        for bad in ("softplus", None, ["tanh"]):
+            with pytest.raises(ValueError) as info:
+                draw(bad)
+            messages.append(str(info.value).replace("softplus", "X"))
+    assert messages[:3] == messages[3:]
+    assert messages[0] == "activation: expected one of 'sigmoid', 'tanh', 'relu', got 'X'"
+
+
+@pytest.mark.parametrize("name", ["canvas", "box", "circle", "arrow", "label"])
+def test_primitives_document_inputs_and_outputs(name):
+    import inspect
+
+    from rnn_core.diagrams import primitives
+
+    func = getattr(primitives, name)
+    doc = inspect.getdoc(func)
+    assert "Parameters\n----------" in doc and "Returns\n-------" in doc, name
+    for param in inspect.signature(func).parameters:
+        assert param.lstrip("*") in doc, f"{name}: {param} is not documented"

@@ -55,6 +55,44 @@ def test_softmax_known_values_and_large_logits():
     np.testing.assert_allclose(log_softmax(np.array([0.0, 0.0, 0.0, 0.0])), [-math.log(4)] * 4)
 
 
+def _log_softmax_by_hand(offsets):
+    """log softmax of ``c + offsets`` for any constant c: the offsets minus their log-sum-exp."""
+    lse = math.log(sum(math.exp(o) for o in offsets))
+    return [o - lse for o in offsets]
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 1e-5)])
+def test_log_softmax_of_large_logits_in_two_dimensions(dtype, rtol):
+    # Rows of logits near +1e4 and -1e4; exp of either would overflow or underflow to 0.
+    offsets = [[0.0, math.log(2.0), -3.0], [1.0, 0.0, -0.5]]
+    shifts = [1e4, -1e4]
+    x = np.array([[c + o for o in row] for c, row in zip(shifts, offsets)], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = log_softmax(x)
+    assert out.dtype == dtype and out.shape == (2, 3)
+    # float32 holds 1e4 + o only to about 1e-3, so the expected value uses the stored logits.
+    stored = [[float(v) - float(row[0]) for v in row] for row in x]
+    expected = [_log_softmax_by_hand(row) for row in stored]
+    np.testing.assert_allclose(out, expected, rtol=rtol, atol=1e-6 if dtype == np.float32 else 0)
+    # The first row is [0, ln 2, -3] shifted: log(1 / (3 + e^-3)), log(2 / (3 + e^-3)), ...
+    if dtype == np.float64:
+        np.testing.assert_allclose(out[0, 0], -math.log(3 + math.exp(-3.0)), rtol=1e-12)
+
+
+def test_activate_sigmoid_is_the_public_sigmoid():
+    from rnn_core.activations import activate
+
+    for dtype in (np.float32, np.float64):
+        a = np.array([-1e4, -30.0, -1.0, 0.0, 1.0, 30.0, 1e4], dtype=dtype)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = activate(a, "sigmoid")
+        assert got.dtype == dtype
+        assert np.array_equal(got, sigmoid(a))
+        np.testing.assert_allclose(got[2:5], [logistic(-1.0), 0.5, logistic(1.0)], rtol=1e-6)
+
+
 def test_rnn_step_forward_one_unit_by_hand():
     # a = h_prev*Wh + x*We + b1 = 0.5*2 + 1*(-1) + 0.5 = 0.5
     h, _ = rnn_step_forward(np.array([[1.0]]), np.array([[0.5]]), np.array([[2.0]]),

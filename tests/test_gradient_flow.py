@@ -77,8 +77,26 @@ def test_hidden_gradients_validate_shape_and_cache():
         hidden_gradients(dh[:, :-1], cache)
     with pytest.raises(ValueError, match="dtype"):
         hidden_gradients(dh.astype(np.float32), cache)
-    with pytest.raises(ValueError, match="cache"):
+    message = "^cache: expected the RNNCache returned by rnn_forward, got tuple$"
+    with pytest.raises(ValueError, match=message):
         hidden_gradient_norms(dh, (1, 2))
+    for f in (step_jacobians, jacobian_norms):
+        with pytest.raises(ValueError, match=message):
+            f(tuple(cache))
+
+
+def test_hidden_gradients_check_dh_once(monkeypatch):
+    """hidden_gradients checks dh itself and calls backprop_recurrence without checking again."""
+    from rnn_core import recurrent
+
+    calls = []
+    real = recurrent.check_upstream
+    monkeypatch.setattr(recurrent, "check_upstream",
+                        lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    x, h0, Wh, We, b1, dh = _problem(4)
+    _, cache = rnn_forward(x, h0, Wh, We, b1)
+    hidden_gradients(dh, cache)
+    assert calls == []
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh"])

@@ -49,9 +49,9 @@ def test_validation():
         orthogonal(3, 0)
     with pytest.raises(ValueError, match="rng"):
         gaussian((2, 2), np.random.RandomState(0), 1.0)
-    with pytest.raises(ValueError, match="n: expected a positive int"):
+    with pytest.raises(ValueError, match="n: expected an int >= 1"):
         orthogonal(0, rng)
-    with pytest.raises(ValueError, match="n: expected a positive int"):
+    with pytest.raises(ValueError, match="n: expected an int >= 1"):
         identity(2.5)
     with pytest.raises(ValueError, match="std"):
         gaussian((2, 2), rng, -1.0)

@@ -107,7 +107,7 @@ def test_evaluate_rejects_bad_counts(kwargs, name):
 
 @pytest.mark.parametrize("N", [-1, 0, 1.5, True])
 def test_zero_state_rejects_bad_N(N):
-    with pytest.raises(ValueError, match="N: expected a positive int"):
+    with pytest.raises(ValueError, match="N: expected an int >= 1"):
         tiny().zero_state(N)
 
 
@@ -150,3 +150,12 @@ def test_low_temperature_picks_the_most_likely():
     # at tau = 1 the frequency of character 3 is close to its probability
     prob = np.exp(5) / (np.exp(5) + 6)
     assert abs(np.mean(hot == 3) - prob) < 0.03
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.float16, "int64", bool, "nonsense"])
+def test_init_dtype_must_be_float32_or_float64(dtype):
+    from rnn_core.model import init_char_rnn
+
+    with pytest.raises(ValueError, match="dtype: expected float32 or float64"):
+        init_char_rnn(5, 4, 3, np.random.default_rng(0), dtype=dtype)
+    assert init_char_rnn(5, 4, 3, np.random.default_rng(0), np.float64)["Wh"].dtype == np.float64

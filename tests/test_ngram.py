@@ -62,7 +62,7 @@ def test_k_must_be_a_positive_real(k):
 
 @pytest.mark.parametrize("V", [0, 2.0, True, "3"])
 def test_uniform_bpc_wants_an_int_V(V):
-    with pytest.raises(ValueError, match="V: expected a positive int"):
+    with pytest.raises(ValueError, match="V: expected an int >= 1"):
         uniform_bpc(V)
 
 
@@ -75,3 +75,19 @@ def test_orders_that_overflow_int64_are_refused():
 def test_bool_order_is_refused():
     with pytest.raises(ValueError, match="order"):
         NGram(True, 5)
+
+
+@pytest.mark.parametrize("n_ids", [0, 1, 2])
+def test_scoring_fewer_ids_than_the_order_is_refused(n_ids):
+    m = NGram(3, 4).fit(np.array([0, 1, 2, 3, 0, 1]))
+    with pytest.raises(ValueError, match=r"ids: expected shape \(L,\) with L >= 3"):
+        m.log2_probs(np.zeros(n_ids, dtype=np.int64))
+    with pytest.raises(ValueError, match="ids: expected shape"):
+        m.bits_per_char(np.zeros(n_ids, dtype=np.int64))
+
+
+def test_probs_needs_order_minus_one_context_ids():
+    m = NGram(3, 4).fit(np.array([0, 1, 2, 3, 0, 1]))
+    with pytest.raises(ValueError, match=r"context: expected shape \(L,\) with L >= 2"):
+        m.probs(np.array([1]))
+    assert np.isclose(m.probs(np.array([3, 0, 1])).sum(), 1.0)

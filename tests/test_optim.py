@@ -149,7 +149,7 @@ def test_keys_and_shapes_are_checked():
         SGD().step(p, {"W": g["W"]})
     with pytest.raises(ValueError, match=r"grads\['W'\]: expected shape \(3, 4\), got \(4, 3\)"):
         SGD().step(p, dict(g, W=g["W"].T))
-    with pytest.raises(ValueError, match=r"grads\['b'\]: expected a float array, got dtype int64"):
+    with pytest.raises(ValueError, match=r"grads\['b'\]: expected dtype float32 or float64, got int64"):
         SGD().step(p, dict(g, b=np.arange(4)))
 
 
@@ -173,3 +173,51 @@ def test_optimizers_table_is_read_only():
     with pytest.raises(TypeError):
         OPTIMIZERS["sgd"] = Adam
     assert OPTIMIZERS["adam"] is Adam
+
+
+def test_adam_eps_sits_outside_the_square_root():
+    """With g = 1e-8 the step is lr * g / (|g| + eps) = lr / 2: eps outside sqrt(v_hat)."""
+    opt = Adam(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8)
+    p = opt.step({"w": np.array([1.0])}, {"w": np.array([1e-8])})
+    # m_hat = g, v_hat = g**2: step = 0.1 * 1e-8 / (1e-8 + 1e-8) = 0.05
+    # (eps inside the root, or added to v_hat, would give about 0.1 * 1e-8 / 1e-4 = 1e-5)
+    np.testing.assert_allclose(p["w"], [1.0 - 0.05], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["beta1", "beta2"])
+@pytest.mark.parametrize("bad", ["a", None, True, np.nan, -0.1, 1.0])
+def test_adam_betas_are_checked_by_name(name, bad):
+    with pytest.raises(ValueError, match=name):
+        Adam(1e-3, **{name: bad})
+
+
+@pytest.mark.parametrize("make", [SGD, Adagrad, Adam])
+@pytest.mark.parametrize("bad, message", [
+    (np.zeros((3, 4), dtype=np.float16), r"params\['W'\]: expected dtype float32 or float64"),
+    ([[0.0] * 4] * 3, r"params\['W'\]: expected a numpy array, got list"),
+    (np.full((3, 4), np.nan, dtype=np.float32), r"params\['W'\]: expected finite values"),
+])
+def test_params_must_be_finite_float32_or_float64_arrays(make, bad, message):
+    p, g = _f32()
+    with pytest.raises(ValueError, match=message):
+        make().step(dict(p, W=bad), g)
+
+
+def test_optimizer_and_clipping_share_one_check():
+    from rnn_core import clipping, optim
+
+    assert optim._check_grads is clipping._check_grads
+    g16 = {"W": np.zeros(3, dtype=np.float16)}
+    with pytest.raises(ValueError, match=r"grads\['W'\]: expected dtype float32 or float64"):
+        clipping.clip_gradients(g16, 1.0)
+    with pytest.raises(ValueError, match=r"grads\['W'\]: expected dtype float32 or float64"):
+        SGD().step({"W": np.zeros(3, dtype=np.float32)}, g16)
+
+
+def test_return_sits_outside_the_solution_markers():
+    import inspect
+
+    for cls in (SGD, Adagrad, Adam):
+        src = inspect.getsource(cls._update)
+        region = src[src.index("### BEGIN SOLUTION"):src.index("### END SOLUTION")]
+        assert "return" not in region and "return" in src.split("### END SOLUTION")[1]

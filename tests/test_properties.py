@@ -236,3 +236,30 @@ def test_float32_forward_agrees_with_float64(rng):
     h64, _ = rnn_forward(*args64, activation="tanh")
     h32, _ = rnn_forward(*args32, activation="tanh")
     np.testing.assert_allclose(h32, h64, atol=1e-5)
+
+
+@pytest.mark.parametrize("func_path", ["rnn_core.activations.sigmoid", "rnn_core.activations.softmax",
+                                       "rnn_core.activations.log_softmax",
+                                       "rnn_core.validation.as_bool_mask",
+                                       "rnn_core.validation.check_cache"])
+def test_docstrings_list_inputs_and_outputs(func_path):
+    import importlib
+    import inspect
+
+    module, name = func_path.rsplit(".", 1)
+    func = getattr(importlib.import_module(module), name)
+    doc = inspect.getdoc(func)
+    assert "Parameters\n----------" in doc and "Returns\n-------" in doc, func_path
+    for param in inspect.signature(func).parameters:
+        assert param in doc, f"{func_path}: {param} is not documented"
+
+
+def test_recurrent_module_docstring_admits_the_h_prev_copy():
+    """rnn_backward builds h_{t-1} as one (N, T, Dh) array; the module docstring must not deny it."""
+    import inspect
+
+    from rnn_core import recurrent
+
+    doc = recurrent.__doc__
+    assert "(N, T, Dh) copy" in doc
+    assert "np.concatenate" in inspect.getsource(recurrent.rnn_backward)  # what the doc describes

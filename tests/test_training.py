@@ -137,3 +137,61 @@ def test_config_types_are_checked(kwargs, name):
 def test_config_accepts_numpy_scalars():
     cfg = TrainConfig(steps=np.int64(10), lr=np.float32(0.1), horizon=np.int32(10), eval_streams=4)
     assert cfg.lr_at(5) == pytest.approx(0.05)
+
+
+def _stop_at(k):
+    def on_step(step, model):
+        if step == k:
+            raise KeyboardInterrupt
+    return on_step
+
+
+class _InterruptingBatcher:
+    """Ctrl-C in the middle of step k (after the first window was read)."""
+
+    def __init__(self, batcher, k):
+        self.b, self.k, self.calls = batcher, k, 0
+        self.N, self.n_windows = batcher.N, batcher.n_windows
+
+    def window(self, pos):
+        self.calls += 1
+        if self.calls == self.k + 1:
+            raise KeyboardInterrupt
+        return self.b.window(pos)
+
+
+@pytest.mark.parametrize("where", ["on_step", "mid_step"])
+def test_interrupt_keeps_a_consistent_state_that_resumes_exactly(where):
+    from rnn_core.training import TrainingInterrupted
+
+    model, batcher, valid = setup()
+    cfg = TrainConfig(steps=40, lr=1e-2, horizon=40, eval_every=10)
+    one, opt_one, st_one = train(model, Adam(1e-2), batcher, valid, cfg, progress=False)
+    opt = Adam(1e-2)
+    with pytest.raises(TrainingInterrupted) as info:
+        if where == "on_step":
+            train(model, opt, batcher, valid, cfg, progress=False, on_step=_stop_at(17))
+        else:
+            train(model, opt, _InterruptingBatcher(batcher, 17), valid, cfg, progress=False)
+    stop = info.value
+    assert isinstance(stop, KeyboardInterrupt) and opt.t == 0  # the input is not modified
+    assert stop.state.step == 17 and stop.optimizer.t == 17 and len(stop.state.train_loss) == 17
+    assert stop.state.valid_steps == [0, 10]
+    two, opt_two, st_two = train(stop.model, stop.optimizer, batcher, valid, cfg,
+                                 state=stop.state, progress=False)
+    for k in PARAM_NAMES:
+        assert np.array_equal(one.params[k], two.params[k]), k
+    assert st_one.train_loss == st_two.train_loss and st_one.valid_loss == st_two.valid_loss
+    assert np.array_equal(st_one.h, st_two.h)
+
+
+def test_params_are_checked_once_per_step(monkeypatch):
+    """The loop checks the new parameters for NaN itself; it does not rebuild-and-recheck."""
+    import rnn_core.model as model_module
+
+    model, batcher, valid = setup()
+    calls = []
+    real = model_module.check_floats
+    monkeypatch.setattr(model_module, "check_floats", lambda *a, **k: calls.append(1) or real(*a, **k))
+    train(model, Adam(1e-2), batcher, valid, TrainConfig(steps=5, lr=1e-2), progress=False)
+    assert calls == []

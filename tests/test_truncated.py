@@ -114,3 +114,18 @@ def test_dims_are_validated():
             truncated_rnn_backward(x, h0, Wh, We, b1, dh, bad)
     with pytest.raises(ValueError, match="activation"):
         truncated_rnn_backward(x, h0, Wh, We, b1, dh, 2, "gelu")
+
+
+def test_empty_sequence_is_rejected():
+    """T = 0 used to return dh0 = None; now it is a ValueError naming x and T."""
+    x, h0, Wh, We, b1, dh = _problem(5)
+    with pytest.raises(ValueError) as info:
+        truncated_rnn_backward(x[:, :0], h0, Wh, We, b1, dh[:, :0], 2)
+    assert str(info.value) == f"x: expected T >= 1, got shape {x[:, :0].shape}"
+
+
+@pytest.mark.parametrize("T", [1, 2, 3])
+def test_dh0_is_always_an_array(T):
+    x, h0, Wh, We, b1, dh = _problem(6, T=T)
+    _, dh0, *_ = truncated_rnn_backward(x, h0, Wh, We, b1, dh, 2)
+    assert isinstance(dh0, np.ndarray) and dh0.shape == h0.shape

@@ -3,6 +3,7 @@
     python -m rnn_core.assign student CHAPTER --out DIR
     python -m rnn_core.assign grade CHAPTER DIR [DIR ...] [--csv FILE] [--seed N]
     python -m rnn_core.assign list
+    python -m rnn_core.assign site-config --out FILE
 
 CHAPTER is a number or a notebook file name. Chapters plug in through one
 table, :data:`rnn_core.assign.table.CHAPTERS`. The grader runs

@@ -1,4 +1,4 @@
-"""Command line: ``python -m rnn_core.assign {student,grade,list} ...``."""
+"""Command line: ``python -m rnn_core.assign {student,grade,list,site-config} ...``."""
 
 from __future__ import annotations
 
@@ -11,21 +11,37 @@ from pathlib import Path
 
 from .table import CHAPTERS, resolve_chapter
 
+DESCRIPTION = ("Assign the book's chapters: write student editions (student), grade "
+               "submissions (grade), list the chapters (list), and write a _config.yml for "
+               "a book site without exercise solutions (site-config).")
 
-def _submissions(paths) -> list[Path]:
-    """Folders to grade: each path that holds ``rnn_core/``, or the sub-folders of one that does not."""
-    found = []
+
+def _submissions(paths) -> tuple[list[Path], list[str]]:
+    """Folders to grade, and notes on what was skipped.
+
+    Each path that holds ``rnn_core/`` is one submission; a folder that does not is a
+    parent holding one folder per student (its files are skipped, with a note). The
+    caller has checked that every path is an existing folder.
+    """
+    found, notes = [], []
     for p in map(Path, paths):
-        if (p / "rnn_core").is_dir() or not p.is_dir():
+        if (p / "rnn_core").is_dir():
             found.append(p)
-        else:
-            subs = sorted(q for q in p.iterdir() if q.is_dir() and not q.name.startswith("."))
-            found.extend(subs or [p])
-    return found
+            continue
+        subs = []
+        for q in sorted(p.iterdir()):
+            if q.name.startswith("."):
+                continue
+            if q.is_dir():
+                subs.append(q)
+            else:
+                notes.append(f"skipped {q}: not a folder")
+        found.extend(subs or [p])
+    return found, notes
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rnn_core.assign", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m rnn_core.assign", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("student", help="write the student edition of a chapter")
@@ -71,10 +87,12 @@ def main(argv=None) -> int:
 
     if args.command == "site-config":
         from .site import write_student_config
+        from .table import REPO_DIR
 
-        path = write_student_config(args.config, args.out)
-        print(f"wrote {path}: build with  jupyter-book build . --config {path} "
-              "--path-output _build/student")
+        path = write_student_config(args.config, args.out).resolve()
+        root = Path(args.config).resolve().parent if args.config else REPO_DIR
+        print(f"wrote {path}: build with  jupyter-book build {root} --config {path} "
+              f"--path-output {root / '_build' / 'student'}")
         return 0
 
     try:
@@ -85,10 +103,14 @@ def main(argv=None) -> int:
     if args.command == "student":
         from .edition import make_edition
 
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            print(f"error: --out: {out} is a file, not a folder", file=sys.stderr)
+            return 2
         try:
             manifest = make_edition(chapter, Path(args.out), keep_later=args.keep_later,
                                     use_nbgrader=args.use_nbgrader, overwrite=args.force)
-        except (FileExistsError, ImportError) as exc:
+        except (FileExistsError, NotADirectoryError, ImportError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         for w in manifest["warnings"]:
@@ -106,7 +128,17 @@ def main(argv=None) -> int:
         write_csv,
     )
 
-    folders = _submissions(args.folders)
+    for folder in map(Path, args.folders):
+        if not folder.exists():
+            print(f"error: FOLDERS: {folder} does not exist", file=sys.stderr)
+            return 2
+        if not folder.is_dir():
+            print(f"error: FOLDERS: {folder} is not a folder (give a submission folder, or a "
+                  "folder holding one folder per student)", file=sys.stderr)
+            return 2
+    folders, notes = _submissions(args.folders)
+    for note in notes:
+        print("note:", note, file=sys.stderr)
     seed = new_seed() if args.seed is None else args.seed
     print(f"seed of the randomised checks: {seed}")
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:

@@ -486,7 +486,11 @@ def sample_fixed(rnn, numgrad):
 class _PlainSGD:
     """``p - lr * g``: the grader's own optimiser, so a train check does not rest on optim.py."""
 
+    def __init__(self):
+        self.t, self.state = 0, {}  # train() snapshots these of any optimiser; no slots here
+
     def step(self, params, grads, lr):
+        self.t += 1
         return {k: params[k] - lr * grads[k] for k in params}
 
 

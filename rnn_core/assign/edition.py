@@ -180,6 +180,8 @@ def make_edition(chapter: Chapter, out: Path, *, keep_later: bool = False,
                  package_dir: Path = PACKAGE_DIR, overwrite: bool = False) -> dict:
     """Write the student edition of ``chapter`` into ``out``; return its manifest."""
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"--out: {out} is a file, not a folder")
     if out.exists() and any(out.iterdir()):
         if not overwrite:
             raise FileExistsError(f"--out: {out} exists and is not empty (use --force)")

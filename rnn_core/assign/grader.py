@@ -39,6 +39,22 @@ MEMORY_LIMIT = 4 * 2**30  # address space
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".git")
 
 
+def reference_modules(start=REFERENCE["gradcheck"]) -> list[Path]:
+    """``start`` and the ``rnn_core`` modules it imports relatively (``from .validation import``),
+    recursively: the files the runner needs next to its copy of ``gradcheck.py``."""
+    import re
+
+    found, todo = [], [Path(start)]
+    while todo:
+        path = todo.pop()
+        if path in found or not path.is_file():
+            continue
+        found.append(path)
+        for name in re.findall(r"^\s*from \.(\w+) import", path.read_text(encoding="utf-8"), re.M):
+            todo.append(path.parent / f"{name}.py")
+    return found
+
+
 def planned_checks(functions, checks_py=REFERENCE["checks"]) -> list[tuple[str, str, str]]:
     """``(function, kind, description)`` of every check that should run."""
     spec = importlib.util.spec_from_file_location("_assign_checks_plan", checks_py)
@@ -187,8 +203,10 @@ def grade_submission(chapter, submission, *, timeout=TIMEOUT, check_timeout=CHEC
         work, tools = box / "submission", box / "grader"
         shutil.copytree(submission, work, ignore=IGNORE, symlinks=True)
         tools.mkdir()
-        for key in ("runner", "checks", "gradcheck"):
+        for key in ("runner", "checks"):
             shutil.copy2(REFERENCE[key], tools / REFERENCE[key].name)
+        for path in reference_modules(REFERENCE["gradcheck"]):  # gradcheck.py and its imports
+            shutil.copy2(path, tools / path.name)
         canary = box / "canary.txt"
         canary.write_text("outside the submission: must survive\n")
         before = _snapshot(submission)

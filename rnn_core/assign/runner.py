@@ -10,8 +10,10 @@ the script refuses to run if ``rnn_core`` was imported from anywhere else
 (an editable install of the reference is *appended* to ``sys.meta_path``, so
 ``sys.path`` wins, but this is checked, not assumed). ``CHECKS_PY`` and
 ``GRADCHECK_PY`` are loaded by file path, so the grader can use its own
-reference copies. One JSON line per check is appended to ``OUT.jsonl`` and
-flushed at once: a run killed half-way still reports what it finished.
+reference copies (``GRADCHECK_PY`` as part of a package made of its folder: the
+reference modules it imports, such as ``validation.py``, must sit next to it).
+One JSON line per check is appended to ``OUT.jsonl`` and flushed at once: a run
+killed half-way still reports what it finished.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import signal
 import sys
 import time
 import traceback
+import types
 
 MODULES = ("cells", "recurrent", "layers", "losses", "activations", "truncated", "clipping",
            "gradient_flow", "optim", "model", "sampling", "ngram", "training", "data")
@@ -34,13 +37,25 @@ class CheckTimeout(Exception):
     pass
 
 
-def _load(name, path):
+def _load(name, path, package=None):
+    """Load the module at ``path``; with ``package``, as ``package.name`` of a package whose
+    folder is ``path``'s, so that its relative imports (``from .validation import ...``)
+    load the files next to it."""
+    if package:
+        if package not in sys.modules:
+            pkg = types.ModuleType(package)
+            pkg.__path__ = [os.path.dirname(os.path.abspath(path))]
+            sys.modules[package] = pkg
+        name = f"{package}.{name}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
 
+# Also in student_checks.py (its own MODULES): this script runs by path with ``python -I`` from a
+# folder of the grader's copies (no rnn_core.assign, no student_checks.py), so it cannot import it.
 class Namespace:
     """``rnn_core``'s top level, then its submodules: ``rnn.truncated_rnn_backward`` works."""
 
@@ -74,6 +89,25 @@ def _set_limits(file_limit, memory_limit):
                 pass
 
 
+def _where(tb, root: str) -> str:
+    """`` (line N of rnn_core/cells.py)``: the innermost frame in the submission at ``root``.
+
+    A failure inside the student's code (a check that timed out in their loop included)
+    points there, not into the grader's files; otherwise the innermost frame outside this
+    script is named. Empty when there is no frame to name.
+    """
+    frames = traceback.extract_tb(tb)
+    for frame in reversed(frames):
+        path = os.path.realpath(frame.filename)
+        if path.startswith(root + os.sep):
+            return f" (line {frame.lineno} of {os.path.relpath(path, root)})"
+    here = os.path.realpath(__file__)
+    for frame in reversed(frames):
+        if os.path.realpath(frame.filename) != here:
+            return f" (line {frame.lineno} of {os.path.basename(frame.filename)})"
+    return ""
+
+
 def _short(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}".strip()
     return text if len(text) <= 300 else text[:297] + "..."
@@ -103,7 +137,7 @@ def main(argv=None) -> int:
     checks = _load("_assign_checks", args.checks)
     if args.seed is not None:
         checks.SEED = args.seed
-    numgrad = _load("_assign_gradcheck", args.gradcheck).numerical_gradient
+    numgrad = _load("gradcheck", args.gradcheck, package="_assign_reference").numerical_gradient
     sys.path.insert(0, root)
     sys.modules.pop("rnn_core", None)
     try:
@@ -140,9 +174,7 @@ def main(argv=None) -> int:
             except BaseException as exc:  # noqa: BLE001 - report every failure, never stop
                 if isinstance(exc, KeyboardInterrupt):
                     raise
-                tb = traceback.extract_tb(exc.__traceback__)
-                where = f" (line {tb[-1].lineno} of {os.path.basename(tb[-1].filename)})" if tb else ""
-                detail, passed = _short(exc) + where, False
+                detail, passed = _short(exc) + _where(exc.__traceback__, root), False
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             failures += not passed

@@ -33,6 +33,7 @@ class KnownAnswer(dict):
     """Outputs to compare with the digests of the reference outputs."""
 
 
+# Duplicated in the grader's runner.py on purpose: check.py ships alone and imports only numpy.
 class Namespace:
     """``rnn_core`` and its submodules as one namespace."""
 
@@ -489,7 +490,11 @@ def sample_properties(rnn, numgrad):
 
 
 class _PlainSGD:
+    def __init__(self):
+        self.t, self.state = 0, {}  # train() snapshots these of any optimiser; no slots here
+
     def step(self, params, grads, lr):
+        self.t += 1
         return {k: params[k] - lr * grads[k] for k in params}
 
 

@@ -21,7 +21,7 @@ BOOK_DIR = REPO_DIR / "book"
 class Chapter(NamedTuple):
     number: int
     notebook: str  # file name in book/
-    title: str
+    title: str  # the notebook's H1 title (tests/test_assign.py checks it)
     derives: tuple[tuple[str, str], ...]  # (module file in rnn_core/, function name)
     depends_on: tuple[int, ...]  # chapters whose functions or ideas this one uses
     minutes: int  # estimated study time, reading + exercises
@@ -32,7 +32,7 @@ CHAPTERS: dict[int, Chapter] = {
     c.number: c
     for c in [
         Chapter(
-            1, "ch01_rnn_cell.ipynb", "One RNN cell",
+            1, "ch01_rnn_cell.ipynb", "The RNN cell",
             (("cells.py", "rnn_step_forward"),),
             (), 60,
             ("Write one recurrent step `h_next = act(h_prev @ Wh.T + x_t @ We.T + b1)`, shapes `(N, Dh)`.",
@@ -40,7 +40,7 @@ CHAPTERS: dict[int, Chapter] = {
              "Compare sigmoid, tanh and ReLU as the cell's activation."),
         ),
         Chapter(
-            2, "ch02_unrolling.ipynb", "Unrolling over time",
+            2, "ch02_unrolling.ipynb", "Unrolling through time",
             (("recurrent.py", "rnn_forward"),),
             (1,), 60,
             ("Unroll the cell over T steps with shared weights.",
@@ -48,7 +48,7 @@ CHAPTERS: dict[int, Chapter] = {
              "Return batch-major `(N, T, Dh)` states while computing time-major inside."),
         ),
         Chapter(
-            3, "ch03_predictions.ipynb", "From states to predictions",
+            3, "ch03_predictions.ipynb", "From hidden states to predictions",
             (("activations.py", "softmax"), ("layers.py", "embedding_forward"),
              ("layers.py", "affine_forward"), ("losses.py", "softmax_cross_entropy")),
             (2,), 75,
@@ -74,7 +74,7 @@ CHAPTERS: dict[int, Chapter] = {
              "Verify BPTT end to end against numerical gradients."),
         ),
         Chapter(
-            6, "ch06_gradient_flow.ipynb", "Gradient flow, clipping, truncation",
+            6, "ch06_gradient_flow.ipynb", "Vanishing and exploding gradients",
             (("clipping.py", "clip_gradients"), ("truncated.py", "truncated_rnn_backward")),
             (5,), 90,
             ("Measure `dL/dh_t` and the Jacobian norms `||dh_T/dh_t||`; see them vanish or explode.",

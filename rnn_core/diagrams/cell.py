@@ -6,9 +6,15 @@ drawn by code, so it always agrees with :func:`rnn_core.rnn_step_forward`.
 
 from __future__ import annotations
 
-from .primitives import arrow, box, canvas, circle, label
-
-_ACT_SYMBOL = {"sigmoid": r"$\sigma$", "tanh": "tanh", "relu": "ReLU"}
+from .primitives import (
+    ACT_SYMBOLS,
+    arrow,
+    box,
+    canvas,
+    check_diagram_activation,
+    circle,
+    label,
+)
 
 
 def rnn_cell_diagram(activation: str = "sigmoid"):
@@ -26,11 +32,7 @@ def rnn_cell_diagram(activation: str = "sigmoid"):
     -------
     fig : matplotlib Figure on an opaque white background.
     """
-    if activation not in _ACT_SYMBOL:
-        raise ValueError(
-            f"activation: expected one of {', '.join(repr(a) for a in _ACT_SYMBOL)}, "
-            f"got {activation!r}"
-        )
+    check_diagram_activation(activation)
     fig, ax = canvas(10.0, 5.8, (-0.2, 12.2), (-0.9, 6.1))
 
     # Inputs of the step.
@@ -58,7 +60,7 @@ def rnn_cell_diagram(activation: str = "sigmoid"):
           label="added to every row", label_offset=(1.05, -0.55), fontsize=9)
 
     # Activation and the new state.
-    box(ax, 8.75, 2.35, 1.2, 0.8, _ACT_SYMBOL[activation], fontsize=13)
+    box(ax, 8.75, 2.35, 1.2, 0.8, ACT_SYMBOLS[activation], fontsize=13)
     arrow(ax, (6.98, 2.35), (8.15, 2.35), label="$a_t$ (N, Dh)", label_offset=(0.0, 0.3))
     box(ax, 10.95, 2.35, 1.9, 0.95, "$h_t$\nh_next (N, Dh)", role="hidden", fontsize=10)
     arrow(ax, (9.35, 2.35), (10.0, 2.35))

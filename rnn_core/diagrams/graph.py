@@ -9,22 +9,24 @@ drawn from the same formulas as :func:`rnn_core.rnn_step_backward` and
 
 from __future__ import annotations
 
-from .primitives import arrow, box, canvas, circle, label
+import types
 
-_ACT_SYMBOL = {"sigmoid": r"$\sigma$", "tanh": "tanh", "relu": "ReLU"}
-_ACT_DERIV = {
+from .primitives import (
+    ACT_SYMBOLS,
+    arrow,
+    box,
+    canvas,
+    check_diagram_activation,
+    circle,
+    label,
+)
+
+# act'(a_t) written with the output h_t, as rnn_core.activations.activation_derivative computes it.
+_ACT_DERIV = types.MappingProxyType({
     "sigmoid": r"$h_t(1-h_t)$",
     "tanh": r"$1-h_t^2$",
     "relu": r"$[h_t>0]$",
-}
-
-
-def _check_activation(activation: str) -> None:
-    if activation not in _ACT_SYMBOL:
-        raise ValueError(
-            f"activation: expected one of {', '.join(repr(a) for a in _ACT_SYMBOL)}, "
-            f"got {activation!r}"
-        )
+})
 
 
 def step_graph_diagram(activation: str = "sigmoid"):
@@ -44,7 +46,7 @@ def step_graph_diagram(activation: str = "sigmoid"):
     -------
     fig : matplotlib Figure on an opaque white background.
     """
-    _check_activation(activation)
+    check_diagram_activation(activation)
     fig, ax = canvas(12.0, 7.0, (-0.4, 14.4), (-2.5, 7.0))
     grad = "gradient"
 
@@ -59,7 +61,7 @@ def step_graph_diagram(activation: str = "sigmoid"):
     box(ax, 4.6, 4.4, 2.1, 0.8, "h_prev @ Wh.T", fontsize=10)
     box(ax, 4.6, 1.0, 2.1, 0.8, "x_t @ We.T", fontsize=10)
     circle(ax, 7.6, 2.7, 0.4, "+", fontsize=16)
-    box(ax, 10.0, 2.7, 1.2, 0.8, _ACT_SYMBOL[activation], fontsize=13)
+    box(ax, 10.0, 2.7, 1.2, 0.8, ACT_SYMBOLS[activation], fontsize=13)
     box(ax, 12.8, 2.7, 2.0, 0.9, "h_next\n(N, Dh)", role="hidden", fontsize=10)
 
     # Forward edges.
