@@ -127,7 +127,7 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
     """Train ``model`` until ``state.step == config.steps``.
 
     Nothing passed in is modified: the optimiser and the state are copied first, and the
-    model is never changed (each step builds a new :class:`CharRNN` from new arrays).
+    model is never changed (each step builds a new :class:`~rnn_core.model.CharRNN` from new arrays).
 
     Ctrl-C (``KeyboardInterrupt``, also one raised by ``on_step``) stops the run and raises
     :class:`TrainingInterrupted` carrying the model, optimiser and state of the last

@@ -66,7 +66,7 @@ class Dims:
 
 
 def check_activation(activation: str) -> str:
-    """Return ``activation`` if it is one of :data:`ACTIVATIONS`, else raise ``ValueError``."""
+    """Return ``activation`` if it is one of ``ACTIVATIONS``, else raise ``ValueError``."""
     if activation not in ACTIVATIONS:
         raise ValueError(
             f"activation: expected one of {', '.join(repr(a) for a in ACTIVATIONS)}, "

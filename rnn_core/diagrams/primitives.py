@@ -29,7 +29,7 @@ ACT_SYMBOLS = types.MappingProxyType({"sigmoid": r"$\sigma$", "tanh": "tanh", "r
 
 
 def check_diagram_activation(activation) -> str:
-    """Return ``activation`` if a diagram can draw it (a key of :data:`ACT_SYMBOLS`).
+    """Return ``activation`` if a diagram can draw it (a key of ``ACT_SYMBOLS``).
 
     Raises ``ValueError`` naming the argument, the accepted names and the value got.
     """
@@ -76,7 +76,7 @@ def box(ax, x: float, y: float, w: float, h: float, text: str, role: str = "op",
     x, y : centre, in data coordinates.
     w, h : width and height, in data units.
     text : the label, centred in the box.
-    role : a key of :data:`ROLE_COLOURS` (its colour, lightened) or any matplotlib
+    role : a key of ``ROLE_COLOURS`` (its colour, lightened) or any matplotlib
         colour; ``"op"`` (the default) is a white box.
     fontsize : of ``text``, in points.
     rounded : rounded corners (True) or square ones.
@@ -130,7 +130,7 @@ def arrow(ax, start: tuple[float, float], end: tuple[float, float], colour: str 
     ----------
     ax : the Axes to draw on.
     start, end : (x, y) points in data coordinates; the head is at ``end``.
-    colour : a key of :data:`ROLE_COLOURS` or any matplotlib colour.
+    colour : a key of ``ROLE_COLOURS`` or any matplotlib colour.
     label : text at the midpoint (shifted by ``label_offset``), on a white background.
     label_offset : (dx, dy) from the midpoint, in data units.
     style : matplotlib arrow style, ``"-|>"`` by default.
@@ -166,7 +166,7 @@ def label(ax, x: float, y: float, text: str, fontsize: float = 10, colour: str =
     x, y : anchor point, in data coordinates.
     text : the text.
     fontsize : in points.
-    colour : a key of :data:`ROLE_COLOURS` or any matplotlib colour.
+    colour : a key of ``ROLE_COLOURS`` or any matplotlib colour.
     **kw : passed on to ``ax.text``; ``ha`` and ``va`` default to ``"center"``.
 
     Returns
