@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_float_array, check_activation
+from .validation import ACTIVATIONS, as_float_array, check_activation
 
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:

@@ -10,14 +10,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import activate, activation_derivative
-from .validation import (
-    Dims,
-    check_activation,
-    check_cache,
-    check_floats,
-    check_upstream,
-)
+from .activations import ACTIVATIONS, activate, activation_derivative
+from .contracts import one_of, shapes
 
 
 class StepCache(NamedTuple):
@@ -30,7 +24,12 @@ class StepCache(NamedTuple):
     We: np.ndarray  # (Dh, d)
     activation: str
 
+    shapes = dict(x_t="N d", h_prev="N Dh", h_next="N Dh", Wh="Dh Dh", We="Dh d")
+    producer = "rnn_step_forward"
 
+
+@shapes(Wh="Dh Dh", We="Dh d", b1="Dh", x_t="N d", h_prev="N Dh",
+        activation=one_of(*ACTIVATIONS))
 def rnn_step_forward(x_t, h_prev, Wh, We, b1, activation="sigmoid"):
     """One time step: ``h_next = act(h_prev @ Wh.T + x_t @ We.T + b1)``.
 
@@ -52,16 +51,6 @@ def rnn_step_forward(x_t, h_prev, Wh, We, b1, activation="sigmoid"):
     h_next : (N, Dh) hidden state at step t.
     cache : StepCache for :func:`rnn_step_backward`.
     """
-    check_activation(activation)
-    dims = Dims()
-    Wh, We, b1, x_t, h_prev = check_floats(
-        dims,
-        Wh=(Wh, ("Dh", "Dh")),
-        We=(We, ("Dh", "d")),
-        b1=(b1, ("Dh",)),
-        x_t=(x_t, ("N", "d")),
-        h_prev=(h_prev, ("N", "Dh")),
-    )
     ### BEGIN SOLUTION
     a = h_prev @ Wh.T + x_t @ We.T + b1
     h_next = activate(a, activation)
@@ -69,6 +58,7 @@ def rnn_step_forward(x_t, h_prev, Wh, We, b1, activation="sigmoid"):
     return h_next, StepCache(x_t, h_prev, h_next, Wh, We, activation)
 
 
+@shapes(cache=StepCache, dh_next="N Dh")
 def rnn_step_backward(dh_next, cache):
     """Backward pass of :func:`rnn_step_forward`.
 
@@ -89,11 +79,6 @@ def rnn_step_backward(dh_next, cache):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
-    cache = check_cache("cache", cache, StepCache, "rnn_step_forward")
-    N, Dh = cache.h_next.shape
-    dh_next = check_upstream(
-        "dh_next", dh_next, ("N", "Dh"), Dims(N=N, Dh=Dh), cache.h_next.dtype
-    )
     ### BEGIN SOLUTION
     da = dh_next * activation_derivative(cache.h_next, cache.activation)
     dx_t = da @ cache.We

@@ -1,0 +1,244 @@
+"""Shape contracts declared once, at the door of a function.
+
+A function the book derives states what it accepts in one line above its
+``def``, in the book's dimension letters::
+
+    @shapes(x_t="N d", h_prev="N Dh", Wh="Dh Dh", We="Dh d", b1="Dh")
+    def rnn_step_forward(x_t, h_prev, Wh, We, b1, activation="sigmoid"):
+        a = h_prev @ Wh.T + x_t @ We.T + b1
+        ...
+
+so that its body is the math and nothing else. :func:`shapes` checks every
+call against the contract before the body runs and raises ``ValueError``
+naming the argument, the shape expected (letters bound across arguments) and
+the shape received. It never copies, casts or modifies what the caller passed,
+except that a Python list or float becomes a float64 array.
+
+What a contract may say about an argument:
+
+- ``"N T d"``: a finite float32/float64 numpy array of that shape. Every float
+  argument of one call shares one dtype, and one letter means one size across
+  all of them. A token ``4Dh`` is four times ``Dh`` (stacked gates). A number
+  is a fixed size.
+- a cache class (a ``NamedTuple`` with a ``shapes`` dict, e.g. ``StepCache``):
+  the object returned by the matching forward pass. Its arrays bind the letters
+  and the dtype, so an upstream gradient declared after it, such as
+  ``dh_next="N Dh"``, must match the forward pass.
+- ``ids("N T", below="V")``: an integer array with entries in ``[0, V)``.
+- ``mask("N T")``: a boolean array.
+- ``one_of("sigmoid", "tanh")``, ``positive_int()``, ``positive_real()``,
+  ``generator``: a choice, an ``int >= 1``, a finite real ``> 0`` and a
+  ``np.random.Generator``.
+
+An argument whose default is ``None`` may be left at ``None``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from typing import Any, Callable
+
+import numpy as np
+
+from .validation import (
+    Dims,
+    as_bool_mask,
+    as_float_array,
+    as_index_array,
+    check_generator,
+    check_positive_int,
+    check_positive_real,
+)
+
+_TOKEN = re.compile(r"^(\d*)([A-Za-z_]\w*)$|^(\d+)$")
+
+
+class Call:
+    """What the arguments checked so far in one call have fixed: letter sizes and the dtype."""
+
+    def __init__(self) -> None:
+        self.dims = Dims()
+        self.dtype: np.dtype | None = None
+        self.dtype_source = ""
+
+    def bind_float(self, name: str, value, spec: "Spec") -> np.ndarray:
+        arr = as_float_array(name, value, None, None, self.dtype, self.dtype_source)
+        spec.match(name, arr.shape, self.dims)
+        if self.dtype is None:
+            self.dtype, self.dtype_source = arr.dtype, name
+        return arr
+
+
+class Spec:
+    """A parsed shape such as ``"4Dh Dh"``: per axis a (multiple, letter) or a fixed size."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.axes: list[tuple[int, str] | int] = []
+        for token in text.split():
+            m = _TOKEN.match(token)
+            if m is None:
+                raise ValueError(f"bad shape token {token!r} in {text!r}")
+            if m.group(3) is not None:
+                self.axes.append(int(m.group(3)))
+            else:
+                self.axes.append((int(m.group(1) or 1), m.group(2)))
+
+    def letters(self) -> list[str | int]:
+        """The axes as ``Dims`` sees them: ``(4, "Dh")`` becomes ``"4Dh"``."""
+        return [a if isinstance(a, int) else (a[1] if a[0] == 1 else f"{a[0]}{a[1]}")
+                for a in self.axes]
+
+    def match(self, name: str, shape: tuple[int, ...], dims: Dims) -> None:
+        """Check ``shape``; bind new letters. A stacked axis ``kL`` binds ``L = size / k``."""
+        # Stacked axes are checked through a derived letter "kL" whose size Dims knows.
+        letters = self.letters()
+        for axis, size in zip(self.axes, shape):
+            if isinstance(axis, tuple) and axis[0] > 1:
+                k, letter = axis
+                if letter in dims.sizes:
+                    dims.sizes.setdefault(f"{k}{letter}", k * dims.sizes[letter])
+                    dims.source.setdefault(f"{k}{letter}", dims.source[letter])
+                elif size >= 1 and size % k == 0 and len(shape) == len(self.axes):
+                    dims.sizes[letter], dims.source[letter] = size // k, name
+                    dims.sizes[f"{k}{letter}"], dims.source[f"{k}{letter}"] = size, name
+                else:
+                    raise ValueError(f"{name}: expected shape {dims.describe(letters)}, "
+                                     f"got {tuple(shape)} ({k}{letter} must be a multiple of {k})")
+        dims.match(name, tuple(shape), letters)
+
+    def __repr__(self) -> str:
+        return f"({', '.join(str(a) for a in self.letters())})"
+
+
+class Check:
+    """A contract entry that is not a float array: a function ``(name, value, call) -> value``."""
+
+    def __init__(self, describe: str, fn: Callable[[str, Any, Call], Any]) -> None:
+        self.describe, self.fn = describe, fn
+
+    def __call__(self, name: str, value, call: Call):
+        return self.fn(name, value, call)
+
+    def __repr__(self) -> str:
+        return self.describe
+
+
+def ids(spec: str, below: str | int) -> Check:
+    """An integer array of shape ``spec`` with entries in ``[0, below)``; ``below`` may be a letter."""
+    parsed = Spec(spec)
+
+    def check(name, value, call):
+        upper = below if isinstance(below, int) else call.dims.sizes.get(below)
+        if upper is None:
+            raise TypeError(f"contract of {name}: letter {below!r} must be bound first")
+        return as_index_array(name, value, parsed.letters(), call.dims, upper)
+
+    return Check(f"ids{parsed} in [0, {below})", check)
+
+
+def mask(spec: str) -> Check:
+    """A boolean numpy array of shape ``spec``."""
+    parsed = Spec(spec)
+    return Check(f"bool{parsed}",
+                 lambda name, value, call: as_bool_mask(name, value, parsed.letters(), call.dims))
+
+
+def one_of(*choices) -> Check:
+    """One of ``choices``."""
+
+    def check(name, value, call):
+        if value not in choices:
+            raise ValueError(
+                f"{name}: expected one of {', '.join(repr(c) for c in choices)}, got {value!r}")
+        return value
+
+    return Check(f"one of {choices}", check)
+
+
+def positive_int(minimum: int = 1) -> Check:
+    """An ``int`` (not a bool) of at least ``minimum``."""
+    return Check(f"int >= {minimum}",
+                 lambda name, value, call: check_positive_int(name, value, minimum))
+
+
+def positive_real(allow_zero: bool = False) -> Check:
+    """A finite real number above 0 (or at least 0)."""
+    return Check("real >= 0" if allow_zero else "real > 0",
+                 lambda name, value, call: check_positive_real(name, value, allow_zero))
+
+
+generator = Check("np.random.Generator",
+                  lambda name, value, call: check_generator(name, value))
+
+
+def _cache_check(cache_type: type) -> Check:
+    """The cache returned by a forward pass; its arrays bind the letters and the dtype."""
+    fields = cache_type.shapes
+    producer = getattr(cache_type, "producer", "the forward pass")
+
+    def check(name, value, call):
+        if not isinstance(value, cache_type):
+            raise ValueError(f"{name}: expected the {cache_type.__name__} returned by "
+                             f"{producer}, got {type(value).__name__}")
+        for field, spec in fields.items():
+            arr = getattr(value, field)
+            if arr is None:
+                continue
+            Spec(spec).match(f"{name}.{field}", arr.shape, call.dims)
+            call.dims.source.update({k: "the forward pass" for k, v in call.dims.source.items()
+                                     if v == f"{name}.{field}"})
+            if call.dtype is None and np.issubdtype(arr.dtype, np.floating):
+                call.dtype, call.dtype_source = arr.dtype, "the forward pass"
+        return value
+
+    return Check(cache_type.__name__, check)
+
+
+def _entry(spec) -> Check:
+    if isinstance(spec, Check):
+        return spec
+    if isinstance(spec, str):
+        parsed = Spec(spec)
+        return Check(repr(parsed), lambda name, value, call: call.bind_float(name, value, parsed))
+    if isinstance(spec, type) and hasattr(spec, "shapes"):
+        return _cache_check(spec)
+    raise TypeError(f"unknown contract entry {spec!r}")
+
+
+def shapes(**contract):
+    """Declare what a function accepts; check every call against it before the body runs.
+
+    Arguments are checked in the order the contract lists them, so letters bound
+    by an earlier argument are expected of a later one; an argument left out of
+    the contract is passed through unchecked. The wrapped function is available
+    as ``__wrapped__``, and ``__contract__`` holds the contract for documentation.
+    """
+    entries = {name: _entry(spec) for name, spec in contract.items()}
+
+    def decorate(fn):
+        sig = inspect.signature(fn)
+        unknown = set(entries) - set(sig.parameters)
+        if unknown:
+            raise TypeError(f"{fn.__name__}: contract names unknown arguments {sorted(unknown)}")
+        defaults_none = {name for name, p in sig.parameters.items() if p.default is None}
+
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            arguments = bound.arguments
+            call = Call()
+            for name, entry in entries.items():
+                value = arguments[name]
+                if value is None and name in defaults_none:
+                    continue
+                arguments[name] = entry(name, value, call)
+            return fn(*bound.args, **bound.kwargs)
+
+        checked.__contract__ = dict(contract)
+        return checked
+
+    return decorate
