@@ -241,7 +241,7 @@ def test_float32_forward_agrees_with_float64(rng):
 @pytest.mark.parametrize("func_path", ["rnn_core.activations.sigmoid", "rnn_core.activations.softmax",
                                        "rnn_core.activations.log_softmax",
                                        "rnn_core.validation.as_bool_mask",
-                                       "rnn_core.validation.check_cache"])
+                                       "rnn_core.validation.check_id_range"])
 def test_docstrings_list_inputs_and_outputs(func_path):
     import importlib
     import inspect
