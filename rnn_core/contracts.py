@@ -100,11 +100,13 @@ class Spec:
                 self.axes.append(int(m.group(3)))
             else:
                 self.axes.append((int(m.group(1) or 1), m.group(2)))
+        self._letters = [a if isinstance(a, int) else (a[1] if a[0] == 1 else f"{a[0]}{a[1]}")
+                         for a in self.axes]
+        self._stacked = any(isinstance(a, tuple) and a[0] > 1 for a in self.axes)
 
     def letters(self) -> list[str | int]:
         """The axes as ``Dims`` sees them: ``(4, "Dh")`` becomes ``"4Dh"``."""
-        return [a if isinstance(a, int) else (a[1] if a[0] == 1 else f"{a[0]}{a[1]}")
-                for a in self.axes]
+        return list(self._letters)
 
     def match(self, name: str, shape: tuple[int, ...], dims: Dims) -> None:
         """Check ``shape``; bind new letters. A stacked axis ``kL`` binds ``L = size / k``."""
@@ -118,8 +120,8 @@ class Spec:
             dims.match(name, tuple(shape), [*shape[:lead], *self.letters()])
             return
         # Stacked axes are checked through a derived letter "kL" whose size Dims knows.
-        letters = self.letters()
-        for axis, size in zip(self.axes, shape):
+        letters = self._letters
+        for axis, size in zip(self.axes, shape) if self._stacked else ():
             if isinstance(axis, tuple) and axis[0] > 1:
                 k, letter = axis
                 if letter in dims.sizes:
@@ -323,13 +325,15 @@ def _cache_check(cache_type: type) -> Check:
                 continue
             shape = arr if isinstance(arr, tuple) else arr.shape
             spec.match(f"{name}.{field}", shape, call.dims)
-            call.dims.source.update({k: source for k, v in call.dims.source.items()
-                                     if v == f"{name}.{field}"})
             if (call.dtype is None and not isinstance(arr, tuple)
                     and np.issubdtype(arr.dtype, np.floating)):
                 call.dtype, call.dtype_source = arr.dtype, source
         if call.dtype is None and isinstance(getattr(value, "dtype", None), np.dtype):
             call.dtype, call.dtype_source = value.dtype, source
+        prefix = f"{name}."  # letters bound by the cache's fields come from `source`
+        for letter, where in call.dims.source.items():
+            if where.startswith(prefix):
+                call.dims.source[letter] = source
         return value
 
     return Check(cache_type.__name__, check)
@@ -362,19 +366,32 @@ def shapes(**contract):
         if unknown:
             raise TypeError(f"{fn.__name__}: contract names unknown arguments {sorted(unknown)}")
         defaults_none = {name for name, p in sig.parameters.items() if p.default is None}
+        names = list(sig.parameters)
+        simple = all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                     for p in sig.parameters.values())
+        defaults = {name: p.default for name, p in sig.parameters.items()
+                    if p.default is not p.empty}
+
+        def bind(args, kwargs) -> dict:
+            if not simple or len(args) > len(names) or any(k in names[:len(args)] for k in kwargs):
+                bound = sig.bind(*args, **kwargs)  # the general case, and Python's TypeErrors
+                bound.apply_defaults()
+                return dict(bound.arguments)
+            arguments = {**defaults, **dict(zip(names, args)), **kwargs}
+            if len(arguments) != len(names) or not set(kwargs) <= set(names):
+                sig.bind(*args, **kwargs)  # raises the TypeError Python would
+            return arguments
 
         @functools.wraps(fn)
         def checked(*args, **kwargs):
-            bound = sig.bind(*args, **kwargs)
-            bound.apply_defaults()
-            arguments = bound.arguments
+            arguments = bind(args, kwargs)
             call = Call()
             for name, entry in entries.items():
                 value = arguments[name]
                 if value is None and name in defaults_none:
                     continue
                 arguments[name] = call.checked[name] = entry(name, value, call)
-            return fn(*bound.args, **bound.kwargs)
+            return fn(**arguments)
 
         checked.__contract__ = dict(contract)
         return checked

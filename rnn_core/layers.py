@@ -38,7 +38,8 @@ def affine_forward(h, U, b2):
     cache : AffineCache for :func:`affine_backward`.
     """
     ### BEGIN SOLUTION
-    theta = h @ U + b2
+    N, T, Dh = h.shape
+    theta = (h.reshape(N * T, Dh) @ U).reshape(N, T, -1) + b2  # all N*T rows in one matmul
     return theta, AffineCache(h, U)
     ### END SOLUTION
 
@@ -60,11 +61,11 @@ def affine_backward(dtheta, cache):
     dh : (N, T, Dh), dU : (Dh, V), db2 : (V,)
     """
     ### BEGIN SOLUTION
-    N, T, Dh = cache.h.shape
-    dh = dtheta @ cache.U.T
-    # All N*T rows in one matmul: the sum over n and t is the matmul's own sum.
-    dU = cache.h.reshape(N * T, Dh).T @ dtheta.reshape(N * T, -1)
-    db2 = dtheta.sum(axis=(0, 1))
+    N, T, V = dtheta.shape
+    dtheta_flat = dtheta.reshape(N * T, V)  # all N*T rows in one matmul
+    dh = (dtheta_flat @ cache.U.T).reshape(N, T, -1)
+    dU = cache.h.reshape(N * T, -1).T @ dtheta_flat  # the sum over n and t is the matmul's
+    db2 = dtheta_flat.sum(axis=0)
     return dh, dU, db2
     ### END SOLUTION
 
