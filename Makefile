@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
 #   make book   - create .venv, install the pinned requirements, build the book
 #   make test   - the same set-up, then every test (unit, notebooks, build, browser)
+#   make check  - the fast daily subset: unit tests of rnn_core (no mutation suite, no site)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: book test setup clean
+.PHONY: book test check setup clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,6 +27,12 @@ book: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/run_tests.sh
+
+# Unit tests only, one process, well under 2 minutes. Left out: the mutation suite (it
+# reruns the gradient tests once per mutation) and the site test (it builds the book).
+check: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests \
+		--ignore=tests/test_mutations.py --ignore=tests/test_book_site.py
 
 clean:
 	rm -rf _build .venv .hypothesis

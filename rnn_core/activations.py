@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import ACTIVATIONS, as_float_array, check_activation
+from .contracts import shapes
+from .validation import ACTIVATIONS
 
 
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    """The logistic function on an already-checked float array; same shape and dtype."""
-    z = np.exp(-np.abs(a))  # in (0, 1]: never overflows
-    return np.where(a >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(a.dtype, copy=False)
-
-
-def _check_logits(x) -> np.ndarray:
-    """The input of :func:`softmax` and :func:`log_softmax`: finite floats with a last axis V >= 1."""
-    x = as_float_array("x", x, None)
-    if x.ndim == 0:
-        raise ValueError("x: expected shape (..., V) with at least one axis, got ()")
-    if x.shape[-1] < 1:
-        raise ValueError(f"x: expected V >= 1, got shape {x.shape}")
-    return x
-
-
+@shapes(x="...")
 def sigmoid(x):
     """Logistic function ``1 / (1 + exp(-x))``, element-wise.
 
-    Evaluated as ``exp(-|x|)``-based branches, so no ``exp`` ever overflows:
-    there is no warning even for ``|x|`` of 1e4. Float32 in gives float32 out.
+    Two branches, each an ``exp`` of ``-|x|`` (in (0, 1], so it never overflows):
+    ``1 / (1 + exp(-x))`` for ``x >= 0`` and ``exp(x) / (1 + exp(x))`` for ``x < 0``.
+    No warning even for ``|x|`` of 1e4. Float32 in gives float32 out.
 
     Parameters
     ----------
@@ -37,9 +24,11 @@ def sigmoid(x):
     -------
     s : the shape and float dtype of ``x``, entries in [0, 1].
     """
-    return _sigmoid(as_float_array("x", x, None))
+    z = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
 
 
+@shapes(x="... V")
 def softmax(x):
     """Softmax over the last axis.
 
@@ -54,15 +43,14 @@ def softmax(x):
     -------
     p : (..., V) probabilities, the dtype of ``x``; each row sums to 1.
     """
-    x = _check_logits(x)
     ### BEGIN SOLUTION
     shifted = x - x.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
-    p = e / e.sum(axis=-1, keepdims=True)
+    return e / e.sum(axis=-1, keepdims=True)
     ### END SOLUTION
-    return p
 
 
+@shapes(x="... V")
 def log_softmax(x):
     """``log(softmax(x))`` over the last axis, computed without forming ``softmax``.
 
@@ -77,24 +65,25 @@ def log_softmax(x):
     -------
     log_p : (..., V) log-probabilities, the dtype of ``x``; all <= 0.
     """
-    x = _check_logits(x)
     shifted = x - x.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-def activate(a: np.ndarray, activation: str) -> np.ndarray:
-    """Apply ``activation`` to pre-activations ``a`` (already validated)."""
+def activate(a, activation):
+    """``act(a)``: the stable :func:`sigmoid`, ``tanh``, or ReLU ``max(a, 0)``.
+
+    ``a`` is a float array the caller has checked; ``activation`` one of ``ACTIVATIONS``.
+    """
     if activation == "sigmoid":
-        return _sigmoid(a)
+        return sigmoid(a)
     if activation == "tanh":
         return np.tanh(a)
     if activation == "relu":
         return np.maximum(a, 0)
-    check_activation(activation)
-    raise AssertionError("unreachable")
+    raise ValueError(f"activation: expected one of {ACTIVATIONS}, got {activation!r}")
 
 
-def activation_derivative(h: np.ndarray, activation: str) -> np.ndarray:
+def activation_derivative(h, activation):
     """Local derivative ``act'(a)`` written in terms of the output ``h = act(a)``.
 
     sigmoid: ``h (1 - h)``; tanh: ``1 - h**2``; relu: ``1`` where ``h > 0``.
@@ -105,5 +94,4 @@ def activation_derivative(h: np.ndarray, activation: str) -> np.ndarray:
         return 1 - h * h
     if activation == "relu":
         return (h > 0).astype(h.dtype)
-    check_activation(activation)
-    raise AssertionError("unreachable")
+    raise ValueError(f"activation: expected one of {ACTIVATIONS}, got {activation!r}")

@@ -37,6 +37,7 @@ one-line reason on stderr, before anything is written.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import math
 import os
@@ -116,7 +117,9 @@ Ctrl-C saves the last completed step to --out and exits with status 130."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m rnn_core.charlm", description=__doc__.splitlines()[0])
+    p = _Parser(prog="python -m rnn_core.charlm",
+                description="Train a character-level RNN language model, or sample text from "
+                            "a trained one.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     D = DEFAULTS
     t = sub.add_parser("train", help="train (or resume) a model and save a checkpoint",
@@ -257,57 +260,110 @@ def _save(path: str, arrays: dict) -> None:
 
 
 def _cmd_train(args) -> int:
+    """Train or resume: check every input first, then run, then save (also on Ctrl-C)."""
+    _check_out(args.out)
+    resume = _load_resume(args.resume)
+    conf = _settings(args, resume)
+    text, source = _read_text(args.text, conf)
+    vocab, train_ids, valid_ids = _encode_blocks(text, conf)
+    if resume is not None:
+        model, state, optimizer = _restore(resume, conf, vocab, text, source)
+    else:
+        model = CharRNN.init(vocab.size, conf["hidden"], conf["embed"],
+                             np.random.default_rng(conf["seed"]))
+        state, optimizer = TrainState(), OPTIMIZERS[conf["optimizer"]](conf["lr"])
+    _check_horizon(conf, resume)
+    batcher = StreamBatcher(train_ids, conf["batch"], conf["seq_len"])
+
+    from threadpoolctl import threadpool_limits
+
+    save = functools.partial(_save_run, args.out, vocab, text, source, conf)
+    try:
+        with threadpool_limits(1):  # 1 BLAS thread: faster and reproducible for these sizes
+            model, optimizer, state = train(model, optimizer, batcher, valid_ids,
+                                            _train_config(conf), state, progress=not args.quiet)
+    except TrainingInterrupted as stop:
+        save(stop.model, stop.optimizer, stop.state)
+        print(f"charlm: interrupted; saved step {stop.state.step} to {args.out}; resume with: "
+              f"{shlex.join(_resume_command(args, conf))}", file=sys.stderr)
+        return 130
+    save(model, optimizer, state)
+    print(f"saved {args.out}: step {state.step}, {source}, V={vocab.size}")
+    print(f"valid_bpc={state.valid_loss[-1] / LN2:.4f}")
+    return 0
+
+
+def _load_resume(path: str | None) -> dict | None:
+    """The arrays of the ``--resume`` checkpoint, or None without one."""
+    if path is None:
+        return None
+    try:
+        resume = load_checkpoint(path, required=REQUIRED)
+    except CheckpointError as err:
+        raise _with_flag(err, "--resume", "checkpoint") from None
+    if str(resume["format"]) != FORMAT:
+        raise CheckpointError(f"--resume: format {resume['format']} is not {FORMAT}")
+    return resume
+
+
+def _settings(args, resume: dict | None) -> dict:
+    """The run's settings: the defaults and the flags, or a checkpoint's (frozen) settings."""
     given = {k: getattr(args, k) for k in (*DEFAULTS, "decay_steps")
              if getattr(args, k, None) is not None}
-    _check_out(args.out)
-    resume, trained_on = None, None
-    if args.resume is not None:
-        try:
-            resume = load_checkpoint(args.resume, required=REQUIRED)
-        except CheckpointError as err:
-            raise _with_flag(err, "--resume", "checkpoint") from None
-        if str(resume["format"]) != FORMAT:
-            raise CheckpointError(f"--resume: format {resume['format']} is not {FORMAT}")
-        trained_on = str(resume["text_source"]) if "text_source" in resume else None
-        conf = {k: resume[f"config.{k}"].item() for k in FROZEN}
-        for k in FROZEN:
-            if k != "decay_steps" and k in given and given[k] != conf[k]:
-                raise UsageError(f"--{k.replace('_', '-')}: {given[k]} conflicts with the "
-                                 f"checkpoint's {conf[k]}; a resumed run keeps its settings")
-        if "steps" not in given:
-            raise UsageError("--steps: required with --resume (the total number of steps)")
-        conf["steps"] = given["steps"]
-        if conf["steps"] < int(resume["step"]):
-            raise UsageError(f"--steps: {conf['steps']} is below the checkpoint's step "
-                             f"{int(resume['step'])}")
-        new_horizon = given.get("decay_steps", conf["decay_steps"])
-        if new_horizon != conf["decay_steps"]:
-            # The documented way to extend a run: a new horizon covering the new --steps.
-            if conf["schedule"] != "linear":
-                raise UsageError(f"--decay-steps: the checkpoint's schedule is "
-                                 f"{conf['schedule']}; --decay-steps applies to 'linear' only")
-            if new_horizon < conf["steps"]:
-                raise UsageError(f"--decay-steps: {new_horizon} is below --steps "
-                                 f"{conf['steps']}; expected at least {conf['steps']}")
-            conf["decay_steps"] = new_horizon
-    else:
+    if resume is None:
         conf = {**DEFAULTS, **given}
         conf["decay_steps"] = given.get("decay_steps", conf["steps"])
-    N, T, vf = conf["batch"], conf["seq_len"], conf["valid_fraction"]
-    if args.text is None:
+        return conf
+    conf = {k: resume[f"config.{k}"].item() for k in FROZEN}
+    for k in FROZEN:
+        if k != "decay_steps" and k in given and given[k] != conf[k]:
+            raise UsageError(f"--{k.replace('_', '-')}: {given[k]} conflicts with the "
+                             f"checkpoint's {conf[k]}; a resumed run keeps its settings")
+    if "steps" not in given:
+        raise UsageError("--steps: required with --resume (the total number of steps)")
+    conf["steps"] = given["steps"]
+    if conf["steps"] < int(resume["step"]):
+        raise UsageError(f"--steps: {conf['steps']} is below the checkpoint's step "
+                         f"{int(resume['step'])}")
+    new_horizon = given.get("decay_steps", conf["decay_steps"])
+    if new_horizon != conf["decay_steps"]:
+        # The documented way to extend a run: a new horizon covering the new --steps.
+        if conf["schedule"] != "linear":
+            raise UsageError(f"--decay-steps: the checkpoint's schedule is "
+                             f"{conf['schedule']}; --decay-steps applies to 'linear' only")
+        if new_horizon < conf["steps"]:
+            raise UsageError(f"--decay-steps: {new_horizon} is below --steps "
+                             f"{conf['steps']}; expected at least {conf['steps']}")
+        conf["decay_steps"] = new_horizon
+    conf["trained_on"] = str(resume["text_source"]) if "text_source" in resume else None
+    return conf
+
+
+def _read_text(path: str | None, conf: dict) -> tuple[str, str]:
+    """The training text and its name; long enough for ``--batch`` streams of ``--seq-len``."""
+    if path is None:
         text, source = load_pydoc_corpus(), PYDOC
     else:
         try:
-            text, source = load_text(args.text, min_chars=0), args.text
+            text, source = load_text(path, min_chars=0), path
         except ValueError as err:
             raise _with_flag(err, "--text", "text") from None
+    N, T, vf = conf["batch"], conf["seq_len"], conf["valid_fraction"]
     need = _min_chars(N, T, vf)
     if len(text) < need:
         raise UsageError(f"--text: {source!r} has {len(text)} characters; --batch {N} and "
                          f"--seq-len {T} need at least {need} ({N}*({T}+1) to train and "
                          f"{vf:.0%} to validate; use a longer text or smaller --batch/--seq-len)")
-    # The vocabulary comes from the training block alone: the model never sees the
-    # validation text, not even the list of its characters.
+    return text, source
+
+
+def _encode_blocks(text: str, conf: dict):
+    """The vocabulary of the training block, and both blocks as ids.
+
+    The vocabulary comes from the training block alone: the model never sees the
+    validation text, not even the list of its characters.
+    """
+    vf = conf["valid_fraction"]
     start = split_point(len(text), vf)
     train_text, valid_text = text[:start], text[start:]
     vocab = Vocab.from_text(train_text)
@@ -317,83 +373,81 @@ def _cmd_train(args) -> int:
             f"--text: the validation block (the last {vf:.0%}) has "
             f"{len(unseen)} character(s) absent from the training block, e.g. {unseen[:5]!r}; "
             "the model could not score them (remove them or use a longer text)")
-    if resume is not None:
-        try:
-            model, ck_vocab = _read_model(resume)
-        except CheckpointError as err:
-            raise _with_flag(err, "--resume", "checkpoint") from None
-        name = repr(trained_on) if trained_on else "another text"
-        if ck_vocab != vocab:
-            new = sorted(set(vocab.chars) - set(ck_vocab.chars))
-            missing = sorted(set(ck_vocab.chars) - set(vocab.chars))
-            detail = "; ".join(text for c, text in (
-                (new, f"the text has {len(new)} character(s) the checkpoint lacks, e.g. {new[:5]!r}"),
-                (missing, f"{len(missing)} of the checkpoint's characters are missing from the "
-                          f"text, e.g. {missing[:5]!r}")) if c)
-            raise CheckpointError(
-                f"--resume: the checkpoint's vocabulary of {ck_vocab.size} characters does not "
-                f"match the {vocab.size} of {source!r} ({detail}); it was trained on {name}: "
-                f"{_resume_hint(trained_on)}")
-        if str(resume["text_sha256"]) != _text_digest(text):
-            raise CheckpointError(
-                f"--resume: the checkpoint was trained on {name}, not on {source!r} "
-                f"(SHA-256 differs); {_resume_hint(trained_on)}")
-        if resume["h"].shape != (N, model.Dh):
-            raise CheckpointError(f"--resume: carried state h has shape {resume['h'].shape}, "
-                                  f"expected {(N, model.Dh)}")
+    return vocab, vocab.encode(train_text), vocab.encode(valid_text)
 
-    if conf["schedule"] == "linear" and conf["steps"] > conf["decay_steps"]:
-        if resume is not None:
-            raise UsageError(
-                f"--steps: {conf['steps']} goes past the checkpoint's decay horizon "
-                f"{conf['decay_steps']} (its learning rate reaches 0 there); to train on, add "
-                f"--decay-steps {conf['steps']} (or more) to this command: from step "
-                f"{int(resume['step'])} on, the rate then decays to 0 at that step")
-        raise UsageError(f"--decay-steps: {conf['decay_steps']} is below --steps "
-                         f"{conf['steps']} (the learning rate would reach 0 early); "
-                         f"expected at least {conf['steps']}")
 
-    train_ids, valid_ids = vocab.encode(train_text), vocab.encode(valid_text)
-    batcher = StreamBatcher(train_ids, N, T)
-    opt = OPTIMIZERS[conf["optimizer"]](conf["lr"])
-    config = TrainConfig(steps=conf["steps"], lr=conf["lr"],
-                         horizon=conf["decay_steps"] if conf["schedule"] == "linear" else None,
-                         clip=conf["clip"], eval_every=conf["eval_every"])
-    if resume is None:
-        rng = np.random.default_rng(conf["seed"])
-        model = CharRNN.init(vocab.size, conf["hidden"], conf["embed"], rng)
-        state = TrainState()
-    else:
-        try:
-            opt.load_state_dict({k[len("optim."):]: v for k, v in resume.items()
-                                 if k.startswith("optim.")})
-        except ValueError as err:
-            raise CheckpointError(f"--resume: optimiser state does not load ({err})") from None
-        state = TrainState(step=int(resume["step"]), position=int(resume["position"]),
-                           h=resume["h"].copy(), train_loss=list(resume["history.train"]),
-                           valid_steps=[int(s) for s in resume["history.valid_steps"]],
-                           valid_loss=list(resume["history.valid"]))
-
-    from threadpoolctl import threadpool_limits
-
+def _restore(resume: dict, conf: dict, vocab: Vocab, text: str, source: str):
+    """Model, training state and optimiser of a checkpoint that fits this text and batch."""
     try:
-        with threadpool_limits(1):  # 1 BLAS thread: faster and reproducible for these sizes
-            model, opt, state = train(model, opt, batcher, valid_ids, config, state,
-                                      progress=not args.quiet)
-    except TrainingInterrupted as stop:
-        _save(args.out, _checkpoint_arrays(stop.model, stop.optimizer, stop.state, vocab,
-                                           text, source, conf, N))
-        again = ["python", "-m", "rnn_core.charlm", "train", "--resume", args.out,
-                 "--out", args.out, "--steps", str(conf["steps"])]
-        if args.text is not None:
-            again += ["--text", args.text]
-        print(f"charlm: interrupted; saved step {stop.state.step} to {args.out}; resume with: "
-              f"{shlex.join(again)}", file=sys.stderr)
-        return 130
-    _save(args.out, _checkpoint_arrays(model, opt, state, vocab, text, source, conf, N))
-    print(f"saved {args.out}: step {state.step}, {source}, V={vocab.size}")
-    print(f"valid_bpc={state.valid_loss[-1] / LN2:.4f}")
-    return 0
+        model, ck_vocab = _read_model(resume)
+    except CheckpointError as err:
+        raise _with_flag(err, "--resume", "checkpoint") from None
+    trained_on = conf["trained_on"]
+    name = repr(trained_on) if trained_on else "another text"
+    if ck_vocab != vocab:
+        new = sorted(set(vocab.chars) - set(ck_vocab.chars))
+        missing = sorted(set(ck_vocab.chars) - set(vocab.chars))
+        detail = "; ".join(text for c, text in (
+            (new, f"the text has {len(new)} character(s) the checkpoint lacks, e.g. {new[:5]!r}"),
+            (missing, f"{len(missing)} of the checkpoint's characters are missing from the "
+                      f"text, e.g. {missing[:5]!r}")) if c)
+        raise CheckpointError(
+            f"--resume: the checkpoint's vocabulary of {ck_vocab.size} characters does not "
+            f"match the {vocab.size} of {source!r} ({detail}); it was trained on {name}: "
+            f"{_resume_hint(trained_on)}")
+    if str(resume["text_sha256"]) != _text_digest(text):
+        raise CheckpointError(
+            f"--resume: the checkpoint was trained on {name}, not on {source!r} "
+            f"(SHA-256 differs); {_resume_hint(trained_on)}")
+    N = conf["batch"]
+    if resume["h"].shape != (N, model.Dh):
+        raise CheckpointError(f"--resume: carried state h has shape {resume['h'].shape}, "
+                              f"expected {(N, model.Dh)}")
+    state = TrainState(step=int(resume["step"]), position=int(resume["position"]),
+                       h=resume["h"].copy(), train_loss=list(resume["history.train"]),
+                       valid_steps=[int(s) for s in resume["history.valid_steps"]],
+                       valid_loss=list(resume["history.valid"]))
+    optimizer = OPTIMIZERS[conf["optimizer"]](conf["lr"])
+    try:
+        optimizer.load_state_dict({k[len("optim."):]: v for k, v in resume.items()
+                                   if k.startswith("optim.")})
+    except ValueError as err:
+        raise CheckpointError(f"--resume: optimiser state does not load ({err})") from None
+    return model, state, optimizer
+
+
+def _check_horizon(conf: dict, resume: dict | None) -> None:
+    """A linear schedule must not reach 0 before the last step."""
+    if conf["schedule"] != "linear" or conf["steps"] <= conf["decay_steps"]:
+        return
+    if resume is not None:
+        raise UsageError(
+            f"--steps: {conf['steps']} goes past the checkpoint's decay horizon "
+            f"{conf['decay_steps']} (its learning rate reaches 0 there); to train on, add "
+            f"--decay-steps {conf['steps']} (or more) to this command: from step "
+            f"{int(resume['step'])} on, the rate then decays to 0 at that step")
+    raise UsageError(f"--decay-steps: {conf['decay_steps']} is below --steps "
+                     f"{conf['steps']} (the learning rate would reach 0 early); "
+                     f"expected at least {conf['steps']}")
+
+
+def _train_config(conf: dict) -> TrainConfig:
+    return TrainConfig(steps=conf["steps"], lr=conf["lr"],
+                       horizon=conf["decay_steps"] if conf["schedule"] == "linear" else None,
+                       clip=conf["clip"], eval_every=conf["eval_every"])
+
+
+def _save_run(path, vocab, text, source, conf, model, optimizer, state) -> None:
+    _save(path, _checkpoint_arrays(model, optimizer, state, vocab, text, source, conf,
+                                   conf["batch"]))
+
+
+def _resume_command(args, conf: dict) -> list[str]:
+    again = ["python", "-m", "rnn_core.charlm", "train", "--resume", args.out,
+             "--out", args.out, "--steps", str(conf["steps"])]
+    if args.text is not None:
+        again += ["--text", args.text]
+    return again
 
 
 def _cmd_sample(args) -> int:

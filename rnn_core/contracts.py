@@ -24,11 +24,21 @@ What a contract may say about an argument:
   the object returned by the matching forward pass. Its arrays bind the letters
   and the dtype, so an upstream gradient declared after it, such as
   ``dh_next="N Dh"``, must match the forward pass.
-- ``ids("N T", below="V")``: an integer array with entries in ``[0, V)``.
-- ``mask("N T")``: a boolean array.
+- ``"... V"``: any number of leading axes, then the named ones (``"..."``
+  alone: any shape, a 0-d array or a Python float too).
+- a class with a ``shapes`` dict whose arrays live in a ``params`` dict (the
+  model, :class:`~rnn_core.model.CharRNN`): its parameters bind the letters
+  and the dtype, so ``h0="1 Dh"`` must match the model.
+- ``ids("N T", below="V")``: an integer array with entries in ``[0, V)``;
+  ``id_sequence(below="V")``: a possibly empty list, tuple or 1-D array of them.
+- ``mask("N T")``: a boolean array (``mask("N T", nonempty=True)``: with a True entry).
+- ``arrays()``: a dict name -> finite float array of any shape (gradients);
+  ``arrays(like="params")``: the same keys, shapes and dtypes as the dict
+  argument ``params``; ``arrays(E="V d", ...)``: those keys with those shapes.
 - ``one_of("sigmoid", "tanh")``, ``positive_int()``, ``positive_real()``,
-  ``generator``: a choice, an ``int >= 1``, a finite real ``> 0`` and a
-  ``np.random.Generator``.
+  ``generator``, ``float_dtype``, ``size_tuple``: a choice, an ``int >= 1``, a
+  finite real ``> 0``, a ``np.random.Generator``, float32 or float64, and a
+  shape (a tuple of positive ints, or one int).
 
 An argument whose default is ``None`` may be left at ``None``.
 """
@@ -43,11 +53,13 @@ from typing import Any, Callable
 import numpy as np
 
 from .validation import (
+    FLOAT_DTYPES,
     Dims,
     as_bool_mask,
     as_float_array,
     as_index_array,
     check_generator,
+    check_id_range,
     check_positive_int,
     check_positive_real,
 )
@@ -62,6 +74,7 @@ class Call:
         self.dims = Dims()
         self.dtype: np.dtype | None = None
         self.dtype_source = ""
+        self.checked: dict[str, Any] = {}  # the arguments checked so far, by name
 
     def bind_float(self, name: str, value, spec: "Spec") -> np.ndarray:
         arr = as_float_array(name, value, None, None, self.dtype, self.dtype_source)
@@ -77,7 +90,9 @@ class Spec:
     def __init__(self, text: str) -> None:
         self.text = text
         self.axes: list[tuple[int, str] | int] = []
-        for token in text.split():
+        tokens = text.split()
+        self.leading = bool(tokens) and tokens[0] == "..."  # any number of leading axes
+        for token in tokens[1:] if self.leading else tokens:
             m = _TOKEN.match(token)
             if m is None:
                 raise ValueError(f"bad shape token {token!r} in {text!r}")
@@ -85,17 +100,28 @@ class Spec:
                 self.axes.append(int(m.group(3)))
             else:
                 self.axes.append((int(m.group(1) or 1), m.group(2)))
+        self._letters = [a if isinstance(a, int) else (a[1] if a[0] == 1 else f"{a[0]}{a[1]}")
+                         for a in self.axes]
+        self._stacked = any(isinstance(a, tuple) and a[0] > 1 for a in self.axes)
 
     def letters(self) -> list[str | int]:
         """The axes as ``Dims`` sees them: ``(4, "Dh")`` becomes ``"4Dh"``."""
-        return [a if isinstance(a, int) else (a[1] if a[0] == 1 else f"{a[0]}{a[1]}")
-                for a in self.axes]
+        return list(self._letters)
 
     def match(self, name: str, shape: tuple[int, ...], dims: Dims) -> None:
         """Check ``shape``; bind new letters. A stacked axis ``kL`` binds ``L = size / k``."""
+        if self.leading:  # "... V": the leading axes are whatever they are
+            n = len(self.axes)
+            if len(shape) < n:
+                axes = "one axis" if n == 1 else f"{n} axes"
+                raise ValueError(f"{name}: expected shape {self!r} with at least {axes}, "
+                                 f"got {tuple(shape)}")
+            lead = len(shape) - n
+            dims.match(name, tuple(shape), [*shape[:lead], *self.letters()])
+            return
         # Stacked axes are checked through a derived letter "kL" whose size Dims knows.
-        letters = self.letters()
-        for axis, size in zip(self.axes, shape):
+        letters = self._letters
+        for axis, size in zip(self.axes, shape) if self._stacked else ():
             if isinstance(axis, tuple) and axis[0] > 1:
                 k, letter = axis
                 if letter in dims.sizes:
@@ -110,7 +136,9 @@ class Spec:
         dims.match(name, tuple(shape), letters)
 
     def __repr__(self) -> str:
-        return f"({', '.join(str(a) for a in self.letters())})"
+        letters = ["..."] * self.leading + [str(a) for a in self.letters()]
+        comma = "," if len(letters) == 1 and not self.leading else ""
+        return f"({', '.join(letters)}{comma})"
 
 
 class Check:
@@ -139,11 +167,87 @@ def ids(spec: str, below: str | int) -> Check:
     return Check(f"ids{parsed} in [0, {below})", check)
 
 
-def mask(spec: str) -> Check:
-    """A boolean numpy array of shape ``spec``."""
+def id_sequence(below: str | int) -> Check:
+    """A list, tuple or 1-D integer array of ids in ``[0, below)``, possibly empty; an int64 array."""
+
+    def check(name, value, call):
+        upper = below if isinstance(below, int) else call.dims.sizes.get(below)
+        arr = np.asarray(list(value) if not isinstance(value, np.ndarray) else value)
+        if arr.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(f"{name}: expected a 1-D sequence of integer ids (P,), "
+                             f"got {arr.dtype} {arr.shape}")
+        return check_id_range(name, arr, upper).astype(np.int64)
+
+    return Check(f"ids(P,) in [0, {below})", check)
+
+
+def mask(spec: str, nonempty: bool = False) -> Check:
+    """A boolean numpy array of shape ``spec`` (with at least one True entry if ``nonempty``)."""
     parsed = Spec(spec)
-    return Check(f"bool{parsed}",
-                 lambda name, value, call: as_bool_mask(name, value, parsed.letters(), call.dims))
+
+    def check(name, value, call):
+        value = as_bool_mask(name, value, parsed.letters(), call.dims)
+        if nonempty and not value.any():
+            raise ValueError(f"{name}: expected at least one True entry, got none "
+                             f"(shape {value.shape})")
+        return value
+
+    return Check(f"bool{parsed}", check)
+
+
+def arrays(like: str | None = None, **specs: str) -> Check:
+    """A dict name -> finite float32/float64 array.
+
+    Every entry must be a numpy array (a list is refused, not converted).
+    ``arrays()``: any keys and shapes, each array its own dtype (a dict of gradients).
+    ``arrays(like="params")``: numpy arrays with the keys of the argument ``params``
+    (checked before), each of its entry's shape and dtype.
+    ``arrays(E="V d", ...)``: numpy arrays; at least these keys (others are dropped), of
+    these shapes, one dtype, the letters bound across them and the other arguments.
+    """
+    parsed = {k: Spec(v) for k, v in specs.items()}
+
+    def check(name, value, call):
+        if not isinstance(value, dict):
+            raise ValueError(f"{name}: expected a dict name -> array, got {type(value).__name__}")
+        if like is not None:
+            ref = call.checked[like]
+            if set(value) != set(ref):
+                raise ValueError(f"{name}: expected the keys of {like} {sorted(ref)}, "
+                                 f"got {sorted(value)}")
+            out = {}
+            for k, p in ref.items():
+                g, entry = value[k], f"{name}[{k!r}]"
+                if (isinstance(g, np.ndarray) and g.dtype in FLOAT_DTYPES
+                        and g.dtype != p.dtype):
+                    raise ValueError(f"{entry}: expected dtype {p.dtype} (the dtype of "
+                                     f"{like}[{k!r}]), got {g.dtype}")
+                g = _numpy_array(entry, g, call, dtype=p.dtype, dtype_source=f"{like}[{k!r}]")
+                if g.shape != p.shape:
+                    raise ValueError(f"{entry}: expected shape {p.shape}, got {g.shape}")
+                out[k] = g
+            return out
+        if not parsed:
+            return {k: _numpy_array(f"{name}[{k!r}]", g, call) for k, g in value.items()}
+        missing = [k for k in parsed if k not in value]
+        if missing:
+            raise ValueError(f"{name}: missing {', '.join(missing)}; expected {tuple(parsed)}")
+        return {k: _numpy_array(f"{name}[{k!r}]", value[k], call, spec)
+                for k, spec in parsed.items()}
+
+    shown = ", ".join(f"{k}{v!r}" for k, v in parsed.items())
+    return Check(f"dict like {like}" if like else f"dict({shown})", check)
+
+
+def _numpy_array(name: str, value, call: "Call", spec: "Spec | None" = None,
+                 dtype=None, dtype_source: str = "") -> np.ndarray:
+    if not isinstance(value, np.ndarray):
+        raise ValueError(f"{name}: expected a numpy array, got {type(value).__name__}")
+    if spec is None:
+        return as_float_array(name, value, None, None, dtype, dtype_source)
+    return call.bind_float(name, value, spec)
 
 
 def one_of(*choices) -> Check:
@@ -174,24 +278,62 @@ generator = Check("np.random.Generator",
                   lambda name, value, call: check_generator(name, value))
 
 
+def _float_dtype(name, value, call):
+    try:
+        ok = np.dtype(value) in FLOAT_DTYPES
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name}: expected float32 or float64, got {value!r}")
+    return np.dtype(value)
+
+
+float_dtype = Check("float32 or float64", _float_dtype)
+
+
+def _size_tuple(name, value, call):
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, tuple):
+        raise ValueError(f"{name}: expected a tuple of positive ints, got "
+                         f"{type(value).__name__} {value!r}")
+    return tuple(check_positive_int(f"{name}[{i}]", s) for i, s in enumerate(value))
+
+
+size_tuple = Check("tuple of ints >= 1", _size_tuple)
+
+
 def _cache_check(cache_type: type) -> Check:
-    """The cache returned by a forward pass; its arrays bind the letters and the dtype."""
-    fields = cache_type.shapes
-    producer = getattr(cache_type, "producer", "the forward pass")
+    """The cache returned by a forward pass (or a model); its arrays bind the letters and dtype.
+
+    A cache's fields are read as attributes, a model's from its ``params`` dict; a field
+    may also be a shape tuple, and a ``dtype`` attribute gives the dtype when no field does.
+    """
+    fields = {k: Spec(v) for k, v in cache_type.shapes.items()}
+    producer = getattr(cache_type, "producer", None)
+    source = getattr(cache_type, "bound_by", "the forward pass")
+    wanted = (f"the {cache_type.__name__} returned by {producer}" if producer
+              else f"a {cache_type.__name__}")
 
     def check(name, value, call):
         if not isinstance(value, cache_type):
-            raise ValueError(f"{name}: expected the {cache_type.__name__} returned by "
-                             f"{producer}, got {type(value).__name__}")
+            raise ValueError(f"{name}: expected {wanted}, got {type(value).__name__}")
+        store = value.params if hasattr(cache_type, "bound_by") else None
         for field, spec in fields.items():
-            arr = getattr(value, field)
+            arr = store[field] if store is not None else getattr(value, field)
             if arr is None:
                 continue
-            Spec(spec).match(f"{name}.{field}", arr.shape, call.dims)
-            call.dims.source.update({k: "the forward pass" for k, v in call.dims.source.items()
-                                     if v == f"{name}.{field}"})
-            if call.dtype is None and np.issubdtype(arr.dtype, np.floating):
-                call.dtype, call.dtype_source = arr.dtype, "the forward pass"
+            shape = arr if isinstance(arr, tuple) else arr.shape
+            spec.match(f"{name}.{field}", shape, call.dims)
+            if (call.dtype is None and not isinstance(arr, tuple)
+                    and np.issubdtype(arr.dtype, np.floating)):
+                call.dtype, call.dtype_source = arr.dtype, source
+        if call.dtype is None and isinstance(getattr(value, "dtype", None), np.dtype):
+            call.dtype, call.dtype_source = value.dtype, source
+        prefix = f"{name}."  # letters bound by the cache's fields come from `source`
+        for letter, where in call.dims.source.items():
+            if where.startswith(prefix):
+                call.dims.source[letter] = source
         return value
 
     return Check(cache_type.__name__, check)
@@ -224,19 +366,32 @@ def shapes(**contract):
         if unknown:
             raise TypeError(f"{fn.__name__}: contract names unknown arguments {sorted(unknown)}")
         defaults_none = {name for name, p in sig.parameters.items() if p.default is None}
+        names = list(sig.parameters)
+        simple = all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                     for p in sig.parameters.values())
+        defaults = {name: p.default for name, p in sig.parameters.items()
+                    if p.default is not p.empty}
+
+        def bind(args, kwargs) -> dict:
+            if not simple or len(args) > len(names) or any(k in names[:len(args)] for k in kwargs):
+                bound = sig.bind(*args, **kwargs)  # the general case, and Python's TypeErrors
+                bound.apply_defaults()
+                return dict(bound.arguments)
+            arguments = {**defaults, **dict(zip(names, args)), **kwargs}
+            if len(arguments) != len(names) or not set(kwargs) <= set(names):
+                sig.bind(*args, **kwargs)  # raises the TypeError Python would
+            return arguments
 
         @functools.wraps(fn)
         def checked(*args, **kwargs):
-            bound = sig.bind(*args, **kwargs)
-            bound.apply_defaults()
-            arguments = bound.arguments
+            arguments = bind(args, kwargs)
             call = Call()
             for name, entry in entries.items():
                 value = arguments[name]
                 if value is None and name in defaults_none:
                     continue
-                arguments[name] = entry(name, value, call)
-            return fn(*bound.args, **bound.kwargs)
+                arguments[name] = call.checked[name] = entry(name, value, call)
+            return fn(**arguments)
 
         checked.__contract__ = dict(contract)
         return checked

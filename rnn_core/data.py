@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from .validation import as_id_vector, check_positive_int
+from .validation import as_id_vector, check_id_range, check_positive_int
 
 
 def _ids(name: str, ids, min_length: int = 1) -> np.ndarray:
@@ -126,9 +126,7 @@ class Vocab:
 
     def decode(self, ids) -> str:
         """The text of an (L,) integer array (or list) of ids in [0, V)."""
-        ids = _ids("ids", ids, min_length=0)
-        if ids.size and (ids.min() < 0 or ids.max() >= self.size):
-            raise ValueError(f"ids: expected ids in [0, {self.size}), got {ids.min()}..{ids.max()}")
+        ids = check_id_range("ids", _ids("ids", ids, min_length=0), self.size)
         return "".join(self.chars[i] for i in ids)
 
 

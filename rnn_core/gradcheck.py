@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_positive_real
+from .contracts import positive_real, shapes
 
 
+@shapes(h=positive_real())
 def numerical_gradient(f, x, df=None, h=1e-5):
     """Central-difference gradient of ``f`` at ``x``, in float64.
 
@@ -28,7 +29,6 @@ def numerical_gradient(f, x, df=None, h=1e-5):
     -------
     grad : float64 array shaped like ``x``.
     """
-    h = check_positive_real("h", h)
     x_work = np.array(x, dtype=np.float64, copy=True, order="C")  # C order: flat is a view
     if not np.all(np.isfinite(x_work)):
         raise ValueError(f"x: expected finite values (shape {x_work.shape})")

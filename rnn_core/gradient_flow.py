@@ -18,21 +18,16 @@ import types
 
 import numpy as np
 
-from .activations import activation_derivative
+from .activations import ACTIVATIONS, activation_derivative
+from .contracts import one_of, positive_int, shapes
 from .recurrent import RNNCache, backprop_recurrence
-from .validation import (
-    Dims,
-    as_float_array,
-    check_activation,
-    check_cache,
-    check_upstream,
-)
 
 # Largest value of act'(a) over all a: the gamma of Pascanu et al.'s bound.
 # Read-only, so no caller can change the bound for everyone else.
 DERIVATIVE_BOUND = types.MappingProxyType({"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0})
 
 
+@shapes(cache=RNNCache, dh="N T Dh")
 def hidden_gradients(dh, cache):
     """The total gradient ``dL/dh_t`` at every hidden state.
 
@@ -49,15 +44,11 @@ def hidden_gradients(dh, cache):
     -------
     total : (N, T, Dh) the total gradients, same dtype as the forward pass.
     """
-    cache = check_cache("cache", cache, RNNCache, "rnn_forward")
-    N, T, Dh = cache.h.shape
-    dh = check_upstream(
-        "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
-    )
-    _, _, total = backprop_recurrence(dh, cache, keep_total=True, _checked=True)
+    _, _, total = backprop_recurrence(dh, cache, keep_total=True)
     return total
 
 
+@shapes(cache=RNNCache, dh="N T Dh")
 def hidden_gradient_norms(dh, cache):
     """``||dL/dh_t||`` for t = 1..T: Frobenius norm over the batch and the hidden units.
 
@@ -74,6 +65,7 @@ def hidden_gradient_norms(dh, cache):
     return np.sqrt(np.sum(np.square(total, dtype=np.float64), axis=(0, 2)))
 
 
+@shapes(cache=RNNCache)
 def step_jacobians(cache):
     """The one-step Jacobians ``dh_t/dh_{t-1} = diag(act'(a_t)) @ Wh`` for t = 1..T.
 
@@ -85,11 +77,11 @@ def step_jacobians(cache):
     -------
     J : (N, T, Dh, Dh); ``J[n, t - 1]`` is the Jacobian of step t for sequence n.
     """
-    cache = check_cache("cache", cache, RNNCache, "rnn_forward")
     dact = activation_derivative(cache.h, cache.activation)  # (N, T, Dh), act'(a_t)
     return dact[:, :, :, None] * cache.Wh  # row i of Wh scaled by act'(a_t)_i
 
 
+@shapes(cache=RNNCache)
 def jacobian_norms(cache):
     """Spectral norms ``||dh_T/dh_t||_2`` for t = 0 (h0) .. T, per sequence.
 
@@ -117,6 +109,7 @@ def jacobian_norms(cache):
     return norms
 
 
+@shapes(activation=one_of(*ACTIVATIONS), Wh="Dh Dh", T=positive_int())
 def jacobian_bound(Wh, activation, T):
     """Pascanu et al.'s bound ``(gamma * sigma_max(Wh)) ** (T - t)`` for t = 0..T.
 
@@ -134,9 +127,5 @@ def jacobian_bound(Wh, activation, T):
     -------
     bound : (T+1,) float64; entry t bounds ``||dh_T/dh_t||_2``.
     """
-    check_activation(activation)
-    Wh = as_float_array("Wh", Wh, ("Dh", "Dh"))
-    if not isinstance(T, (int, np.integer)) or isinstance(T, bool) or T < 1:
-        raise ValueError(f"T: expected a positive int, got {T!r}")
     rate = DERIVATIVE_BOUND[activation] * np.linalg.norm(Wh.astype(np.float64), ord=2)
     return rate ** (T - np.arange(T + 1, dtype=np.float64))

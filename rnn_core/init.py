@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import check_generator, check_positive_int, check_positive_real
+from .contracts import generator, positive_int, positive_real, shapes, size_tuple
 
 
+@shapes(rng=generator, shape=size_tuple, std=positive_real())
 def gaussian(shape, rng, std):
     """Entries drawn independently from N(0, std**2).
 
@@ -23,19 +24,10 @@ def gaussian(shape, rng, std):
     -------
     W : float64 array of ``shape``.
     """
-    rng = check_generator("rng", rng)
-    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
-        shape = (shape,)
-    if not isinstance(shape, tuple):
-        raise ValueError(
-            f"shape: expected a tuple of positive ints, got {type(shape).__name__} {shape!r}"
-        )
-    for i, s in enumerate(shape):
-        check_positive_int(f"shape[{i}]", s)
-    std = check_positive_real("std", std)
     return rng.standard_normal(shape) * std
 
 
+@shapes(n=positive_int(), rng=generator, gain=positive_real(allow_zero=True))
 def orthogonal(n, rng, gain=1.0):
     """A random orthogonal matrix times ``gain``: ``Q.T @ Q = gain**2 * I``.
 
@@ -55,15 +47,13 @@ def orthogonal(n, rng, gain=1.0):
     -------
     W : (n, n) float64.
     """
-    n = check_positive_int("n", n)
-    rng = check_generator("rng", rng)
-    gain = check_positive_real("gain", gain, allow_zero=True)
     A = rng.standard_normal((n, n))
     Q, R = np.linalg.qr(A)
     signs = np.where(np.diag(R) < 0, -1.0, 1.0)
     return gain * (Q * signs)  # scales column j of Q by the sign of R[j, j]
 
 
+@shapes(n=positive_int(), gain=positive_real(allow_zero=True))
 def identity(n, gain=1.0):
     """``gain`` times the identity: the IRNN initialisation of Le et al. (2015).
 
@@ -79,5 +69,4 @@ def identity(n, gain=1.0):
     -------
     W : (n, n) float64.
     """
-    n = check_positive_int("n", n)
-    return check_positive_real("gain", gain, allow_zero=True) * np.eye(n)
+    return gain * np.eye(n)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .validation import Dims, as_index_array, check_cache, check_floats, check_upstream
+from .contracts import ids, shapes
 
 
 class AffineCache(NamedTuple):
@@ -15,7 +15,11 @@ class AffineCache(NamedTuple):
     h: np.ndarray  # (N, T, Dh)
     U: np.ndarray  # (Dh, V)
 
+    shapes = dict(h="N T Dh", U="Dh V")
+    producer = "affine_forward"
 
+
+@shapes(h="N T Dh", U="Dh V", b2="V")
 def affine_forward(h, U, b2):
     """Scores for every time step in one matmul: ``theta = h @ U + b2``.
 
@@ -33,19 +37,14 @@ def affine_forward(h, U, b2):
     theta : (N, T, V) unnormalised log-probabilities (logits).
     cache : AffineCache for :func:`affine_backward`.
     """
-    dims = Dims()
-    h, U, b2 = check_floats(
-        dims, h=(h, ("N", "T", "Dh")), U=(U, ("Dh", "V")), b2=(b2, ("V",))
-    )
-    N, T, Dh = h.shape
-    V = U.shape[1]
     ### BEGIN SOLUTION
-    theta = (h.reshape(N * T, Dh) @ U).reshape(N, T, V)
-    theta += b2
-    ### END SOLUTION
+    N, T, Dh = h.shape
+    theta = (h.reshape(N * T, Dh) @ U).reshape(N, T, -1) + b2  # all N*T rows in one matmul
     return theta, AffineCache(h, U)
+    ### END SOLUTION
 
 
+@shapes(cache=AffineCache, dtheta="N T V")
 def affine_backward(dtheta, cache):
     """Backward pass of :func:`affine_forward`.
 
@@ -61,19 +60,14 @@ def affine_backward(dtheta, cache):
     -------
     dh : (N, T, Dh), dU : (Dh, V), db2 : (V,)
     """
-    cache = check_cache("cache", cache, AffineCache, "affine_forward")
-    N, T, Dh = cache.h.shape
-    V = cache.U.shape[1]
-    dtheta = check_upstream(
-        "dtheta", dtheta, ("N", "T", "V"), Dims(N=N, T=T, V=V), cache.h.dtype
-    )
     ### BEGIN SOLUTION
-    dtheta_flat = dtheta.reshape(N * T, V)
-    dh = (dtheta_flat @ cache.U.T).reshape(N, T, Dh)
-    dU = cache.h.reshape(N * T, Dh).T @ dtheta_flat
+    N, T, V = dtheta.shape
+    dtheta_flat = dtheta.reshape(N * T, V)  # all N*T rows in one matmul
+    dh = (dtheta_flat @ cache.U.T).reshape(N, T, -1)
+    dU = cache.h.reshape(N * T, -1).T @ dtheta_flat  # the sum over n and t is the matmul's
     db2 = dtheta_flat.sum(axis=0)
-    ### END SOLUTION
     return dh, dU, db2
+    ### END SOLUTION
 
 
 class EmbeddingCache(NamedTuple):
@@ -83,7 +77,11 @@ class EmbeddingCache(NamedTuple):
     E_shape: tuple[int, int]  # (V, d)
     dtype: np.dtype
 
+    shapes = dict(ids="N T", E_shape="V d")
+    producer = "embedding_forward"
 
+
+@shapes(E="V d", ids=ids("N T", below="V"))
 def embedding_forward(ids, E):
     """Look up one row of ``E`` per id: ``x[n, t] = E[ids[n, t]]``.
 
@@ -97,15 +95,13 @@ def embedding_forward(ids, E):
     x : (N, T, d) embedded inputs (a copy, not a view of ``E``).
     cache : EmbeddingCache for :func:`embedding_backward`.
     """
-    dims = Dims()
-    (E,) = check_floats(dims, E=(E, ("V", "d")))
-    ids = as_index_array("ids", ids, ("N", "T"), dims, upper=E.shape[0])
     ### BEGIN SOLUTION
     x = E[ids]
-    ### END SOLUTION
     return x, EmbeddingCache(ids.copy(), E.shape, E.dtype)
+    ### END SOLUTION
 
 
+@shapes(cache=EmbeddingCache, dx="N T d")
 def embedding_backward(dx, cache):
     """Backward pass of :func:`embedding_forward`: scatter-add rows of ``dx`` into ``dE``.
 
@@ -120,12 +116,8 @@ def embedding_backward(dx, cache):
     -------
     dE : (V, d)
     """
-    cache = check_cache("cache", cache, EmbeddingCache, "embedding_forward")
-    V, d = cache.E_shape
-    N, T = cache.ids.shape
-    dx = check_upstream("dx", dx, ("N", "T", "d"), Dims(N=N, T=T, d=d), cache.dtype)
     ### BEGIN SOLUTION
-    dE = np.zeros((V, d), dtype=dx.dtype)
-    np.add.at(dE, cache.ids.reshape(-1), dx.reshape(N * T, d))
-    ### END SOLUTION
+    dE = np.zeros(cache.E_shape, dtype=dx.dtype)
+    np.add.at(dE, cache.ids, dx)
     return dE
+    ### END SOLUTION

@@ -20,19 +20,15 @@ from .layers import (
 )
 from .losses import softmax_cross_entropy
 from .recurrent import rnn_backward, rnn_forward
-from .validation import (
-    FLOAT_DTYPES,
-    Dims,
-    check_activation,
-    check_floats,
-    check_positive_int,
-)
+from .activations import ACTIVATIONS
+from .contracts import arrays, float_dtype, generator, one_of, positive_int, shapes
 
 PARAM_NAMES = ("E", "We", "Wh", "b1", "U", "b2")
-_SPECS = {"E": ("V", "d"), "We": ("Dh", "d"), "Wh": ("Dh", "Dh"), "b1": ("Dh",),
-          "U": ("Dh", "V"), "b2": ("V",)}
+#: The parameters' shapes, in the book's letters.
+PARAM_SHAPES = dict(E="V d", We="Dh d", Wh="Dh Dh", b1="Dh", U="Dh V", b2="V")
 
 
+@shapes(V=positive_int(), Dh=positive_int(), d=positive_int(), rng=generator, dtype=float_dtype)
 def init_char_rnn(V: int, Dh: int, d: int, rng, dtype=np.float32) -> dict:
     """Fresh parameters for :class:`CharRNN`, drawn from the explicit generator ``rng``.
 
@@ -52,15 +48,6 @@ def init_char_rnn(V: int, Dh: int, d: int, rng, dtype=np.float32) -> dict:
     -------
     params : dict with E (V, d), We (Dh, d), Wh (Dh, Dh), b1 (Dh,), U (Dh, V), b2 (V,).
     """
-    for name, v in (("V", V), ("Dh", Dh), ("d", d)):
-        check_positive_int(name, v)
-    try:
-        ok = np.dtype(dtype) in FLOAT_DTYPES
-    except TypeError:
-        ok = False
-    if not ok:
-        raise ValueError(f"dtype: expected float32 or float64, got {dtype!r}")
-    dtype = np.dtype(dtype)
     raw = {
         "E": gaussian((V, d), rng, 1.0),
         "We": gaussian((Dh, d), rng, 1.0 / np.sqrt(d)),
@@ -84,21 +71,10 @@ class CharRNN:
     activation : "tanh" (default), "sigmoid" or "relu".
     """
 
+    @shapes(params=arrays(**PARAM_SHAPES), activation=one_of(*ACTIVATIONS))
     def __init__(self, params: dict, activation: str = "tanh") -> None:
-        missing = [k for k in PARAM_NAMES if k not in params]
-        if missing:
-            raise ValueError(f"params: missing {', '.join(missing)}; expected {PARAM_NAMES}")
-        checked = check_floats(Dims(), **{k: (params[k], _SPECS[k]) for k in PARAM_NAMES})
-        self.params = dict(zip(PARAM_NAMES, checked))
-        self.activation = check_activation(activation)
-
-    @classmethod
-    def _from_checked(cls, params: dict, activation: str) -> "CharRNN":
-        """A model from parameters already known to be valid (the training loop's new
-        parameters: the optimiser keeps shapes and dtypes, the loop checks finiteness)."""
-        model = cls.__new__(cls)
-        model.params, model.activation = params, activation
-        return model
+        self.params = params
+        self.activation = activation
 
     @classmethod
     def init(cls, V: int, Dh: int, d: int, rng, dtype=np.float32, activation="tanh") -> "CharRNN":
@@ -117,9 +93,9 @@ class CharRNN:
     def dtype(self) -> np.dtype:
         return self.params["E"].dtype
 
+    @shapes(N=positive_int())
     def zero_state(self, N: int) -> np.ndarray:
         """An (N, Dh) zero hidden state in the model's dtype; N a positive int."""
-        check_positive_int("N", N)
         return np.zeros((N, self.Dh), dtype=self.dtype)
 
     def forward(self, ids, h0):
@@ -183,6 +159,7 @@ class CharRNN:
         loss, _ = softmax_cross_entropy(theta, targets)
         return loss, h_last
 
+    @shapes(n_streams=positive_int(), chunk=positive_int())
     def evaluate(self, ids, n_streams: int = 16, chunk: int = 256) -> float:
         """Mean nats per character over a whole text, e.g. the validation block.
 
@@ -202,8 +179,6 @@ class CharRNN:
         """
         from .data import stream_view
 
-        check_positive_int("n_streams", n_streams)
-        check_positive_int("chunk", chunk)
         x, y = stream_view(ids, n_streams)
         h = self.zero_state(n_streams)
         total, count = 0.0, 0
@@ -213,3 +188,8 @@ class CharRNN:
             total += loss * xs.size
             count += xs.size
         return total / count
+
+    # A contract entry ``model=CharRNN`` checks the type and binds these letters and the
+    # dtype from ``params`` (set last: inside the class body the name would hide ``@shapes``).
+    shapes = PARAM_SHAPES
+    bound_by = "the model's parameters"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validation import as_id_vector, check_positive_int, check_positive_real
+from .validation import as_id_vector, check_id_range, check_positive_int, check_positive_real
 
 _INT64_MAX = np.iinfo(np.int64).max
 
@@ -25,10 +25,7 @@ def _codes(ids: np.ndarray, order: int, V: int) -> np.ndarray:
 
 def _check_ids(name, ids, V, min_length=0):
     """(L,) integer ids in [0, V), L >= min_length, as int64."""
-    ids = as_id_vector(name, ids, min_length)
-    if ids.size and (ids.min() < 0 or ids.max() >= V):
-        raise ValueError(f"{name}: expected ids in [0, {V}), got {ids.min()}..{ids.max()}")
-    return ids.astype(np.int64)
+    return check_id_range(name, as_id_vector(name, ids, min_length), V).astype(np.int64)
 
 
 def uniform_bpc(V: int) -> float:
@@ -89,16 +86,19 @@ class NGram:
 
         ids : (L,) integer ids in [0, V), L >= order. Returns (L - order + 1,) float64.
         """
-        if self._grams is None:
-            raise ValueError("NGram: call fit(ids) before scoring")
-        ids = _check_ids("ids", ids, self.V, self.order)
-        codes = _codes(ids, self.order, self.V)
         ### BEGIN SOLUTION
+        codes = self._scored_codes(ids)  # one code per n-gram of ids
         c_gram = self._lookup(self._grams, self._gram_counts, codes)
         c_ctx = self._lookup(self._ctx, self._ctx_counts, codes // self.V)
         p = (c_gram + self.k) / (c_ctx + self.k * self.V)
-        ### END SOLUTION
         return np.log2(p)
+        ### END SOLUTION
+
+    def _scored_codes(self, ids) -> np.ndarray:
+        """The n-gram codes of ``ids`` to score, once the model is fitted and ``ids`` checked."""
+        if self._grams is None:
+            raise ValueError("NGram: call fit(ids) before scoring")
+        return _codes(_check_ids("ids", ids, self.V, self.order), self.order, self.V)
 
     def bits_per_char(self, ids) -> float:
         """Mean ``-log2 P`` over the characters of ``ids`` that have a full context."""

@@ -18,8 +18,8 @@ import types
 
 import numpy as np
 
-from .clipping import _check_grads
-from .validation import check_positive_int, check_positive_real
+from .contracts import arrays, positive_int, positive_real, shapes
+from .validation import check_positive_real
 
 
 class Optimizer:
@@ -38,6 +38,7 @@ class Optimizer:
                 if k not in self.state[s]:
                     self.state[s][k] = np.zeros_like(p)
 
+    @shapes(params=arrays(), grads=arrays(like="params"), lr=positive_real(allow_zero=True))
     def step(self, params: dict, grads: dict, lr: float | None = None) -> dict:
         """One update. Returns new parameters; ``params`` and ``grads`` are left unchanged.
 
@@ -48,8 +49,7 @@ class Optimizer:
 
         ``lr`` overrides the optimiser's learning rate for this step (a schedule).
         """
-        params, grads = _check_grads(grads, params)
-        lr = self.lr if lr is None else check_positive_real("lr", lr, allow_zero=True)
+        lr = self.lr if lr is None else lr
         for s in self.slots:  # restored state must match the parameters it updates
             for k, v in self.state[s].items():
                 if k in params and (v.shape != params[k].shape or v.dtype != params[k].dtype):
@@ -108,9 +108,8 @@ class SGD(Optimizer):
         ### BEGIN SOLUTION
         v = self.state["v"][k] * p.dtype.type(self.momentum) + g
         self.state["v"][k] = v
-        new = p - p.dtype.type(lr) * v
+        return p - p.dtype.type(lr) * v
         ### END SOLUTION
-        return new
 
 
 class Adagrad(Optimizer):
@@ -129,9 +128,8 @@ class Adagrad(Optimizer):
         ### BEGIN SOLUTION
         G = self.state["G"][k] + g * g
         self.state["G"][k] = G
-        new = p - p.dtype.type(lr) * g / (np.sqrt(G) + p.dtype.type(self.eps))
+        return p - p.dtype.type(lr) * g / (np.sqrt(G) + p.dtype.type(self.eps))
         ### END SOLUTION
-        return new
 
 
 class Adam(Optimizer):
@@ -162,15 +160,15 @@ class Adam(Optimizer):
         self.state["m"][k], self.state["v"][k] = m, v
         m_hat = m / (1 - b1**t)
         v_hat = v / (1 - b2**t)
-        new = p - (lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.dtype, copy=False)
+        return p - (lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.dtype, copy=False)
         ### END SOLUTION
-        return new
 
 
 #: name -> optimiser class, read-only (the command line's ``--optimizer`` choices).
 OPTIMIZERS = types.MappingProxyType({"sgd": SGD, "adagrad": Adagrad, "adam": Adam})
 
 
+@shapes(lr0=positive_real(), step=positive_int(0), horizon=positive_int())
 def linear_decay(lr0: float, step: int, horizon: int) -> float:
     """The learning rate of step ``step`` (0-based) under linear decay to 0 at ``horizon``.
 
@@ -186,7 +184,4 @@ def linear_decay(lr0: float, step: int, horizon: int) -> float:
     -------
     lr : float in [0, lr0], the learning rate of that step.
     """
-    lr0 = check_positive_real("lr0", lr0)
-    step = check_positive_int("step", step, minimum=0)
-    horizon = check_positive_int("horizon", horizon)
     return lr0 * max(0.0, 1.0 - step / horizon)

@@ -2,12 +2,9 @@
 
 Only the recurrence ``h_prev @ Wh.T`` stays inside the time loop. The input
 projection of all T steps is one matmul before the loop, and the weight
-gradients are one matmul over all steps after it. The forward pass allocates
-its (N, T, Dh) arrays once and fills them in place: on a machine where fresh
-memory costs page faults, a needless (N, T, Dh) temporary costs as much as a
-matmul. The backward pass makes one deliberate exception, for clarity: it
-builds the states each step read, ``h_{t-1} = (h0, h_1, ..., h_{T-1})``, as one
-(N, T, Dh) copy, so that ``dWh`` is a single matmul that reads like its formula.
+gradients are one matmul over all steps after it (``benchmarks/bench_rnn.py``
+measures what that buys). For that matmul the backward pass builds the states
+each step read, ``h_{t-1} = (h0, h_1, ..., h_{T-1})``, as one (N, T, Dh) copy.
 
 The parameter layout is PyTorch's ``nn.RNN``: ``We`` is ``weight_ih_l0``,
 ``Wh`` is ``weight_hh_l0``, ``b1`` is ``bias_ih_l0 + bias_hh_l0``.
@@ -19,14 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .activations import activate, activation_derivative
-from .validation import (
-    Dims,
-    check_activation,
-    check_cache,
-    check_floats,
-    check_upstream,
-)
+from .activations import ACTIVATIONS, activate, activation_derivative
+from .contracts import one_of, shapes
 
 
 class RNNCache(NamedTuple):
@@ -39,7 +30,11 @@ class RNNCache(NamedTuple):
     We: np.ndarray  # (Dh, d)
     activation: str
 
+    shapes = dict(x="N T d", h0="N Dh", h="N T Dh", Wh="Dh Dh", We="Dh d")
+    producer = "rnn_forward"
 
+
+@shapes(activation=one_of(*ACTIVATIONS), Wh="Dh Dh", We="Dh d", b1="Dh", x="N T d", h0="N Dh")
 def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     """Run the RNN over a whole sequence: ``h_t = act(h_{t-1} @ Wh.T + x_t @ We.T + b1)``.
 
@@ -58,39 +53,24 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     Returns
     -------
     h : (N, T, Dh) hidden states; ``h[:, t]`` is the state after reading ``x[:, t]``.
-        It is read-only, because the cache holds the same numbers for the backward pass.
+        The cache holds the same array: do not write into it before the backward pass.
     cache : RNNCache for :func:`rnn_backward`.
     """
-    check_activation(activation)
-    dims = Dims()
-    Wh, We, b1, x, h0 = check_floats(
-        dims,
-        Wh=(Wh, ("Dh", "Dh")),
-        We=(We, ("Dh", "d")),
-        b1=(b1, ("Dh",)),
-        x=(x, ("N", "T", "d")),
-        h0=(h0, ("N", "Dh")),
-    )
-    N, T, d = x.shape
-    Dh = Wh.shape[0]
     ### BEGIN SOLUTION
+    N, T, d = x.shape
     # The input projection of all T steps in one matmul, before the loop.
-    a = (x.reshape(N * T, d) @ We.T).reshape(N, T, Dh)
-    a += b1
-    Wh_T = np.ascontiguousarray(Wh.T)  # made contiguous once, used at every step
-    h = np.empty_like(a)
-    h_prev = h0
+    a = (x.reshape(N * T, d) @ We.T).reshape(N, T, -1) + b1
+    h_t, states = h0, []
     for t in range(T):
-        a[:, t] += h_prev @ Wh_T  # only the recurrence stays in the loop
-        h[:, t] = activate(a[:, t], activation)
-        h_prev = h[:, t]
+        h_t = activate(a[:, t] + h_t @ Wh.T, activation)  # only the recurrence is left
+        states.append(h_t)
+    h = np.stack(states, axis=1)  # (N, T, Dh)
+    return h, RNNCache(x, h0, h, Wh, We, activation)
     ### END SOLUTION
-    h_out = h.view()
-    h_out.flags.writeable = False
-    return h_out, RNNCache(x, h0, h, Wh, We, activation)
 
 
-def backprop_recurrence(dh, cache, keep_total=False, *, _checked=False):
+@shapes(cache=RNNCache, dh="N T Dh")
+def backprop_recurrence(dh, cache, keep_total=False):
     """Carry the loss gradient back through the recurrence.
 
     For t = T..1: ``g_t = dh_t + da_{t+1} @ Wh`` (the gradient from the layer
@@ -107,34 +87,22 @@ def backprop_recurrence(dh, cache, keep_total=False, *, _checked=False):
     da : (N, T, Dh) gradients at the pre-activations a_t.
     dh0 : (N, Dh) gradient at the initial state.
     total : (N, T, Dh) dL/dh_t, only when ``keep_total``.
-
-    ``_checked`` is private: :func:`rnn_backward` sets it because it has made
-    the same checks of ``dh`` and ``cache`` already.
     """
-    if not _checked:
-        cache = check_cache("cache", cache, RNNCache, "rnn_forward")
-    N, T, Dh = cache.h.shape
-    if not _checked:
-        dh = check_upstream(
-            "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
-        )
     ### BEGIN SOLUTION
-    da = np.empty_like(cache.h)
-    total = np.empty_like(da) if keep_total else None
+    T = dh.shape[1]
+    da = np.empty_like(dh)
+    total = np.empty_like(dh)
     carried = np.zeros_like(cache.h0)  # nothing arrives at h_T from a step T+1
-    for t in range(T - 1, -1, -1):
+    for t in reversed(range(T)):
         g = dh[:, t] + carried  # from the layer above + carried back from t+1
-        if keep_total:
-            total[:, t] = g
+        total[:, t] = g
         da[:, t] = g * activation_derivative(cache.h[:, t], cache.activation)
         carried = da[:, t] @ cache.Wh
-    dh0 = carried
+    return (da, carried, total) if keep_total else (da, carried)
     ### END SOLUTION
-    if keep_total:
-        return da, dh0, total
-    return da, dh0
 
 
+@shapes(cache=RNNCache, dh="N T Dh")
 def rnn_backward(dh, cache):
     """Backpropagation through time for :func:`rnn_forward`.
 
@@ -155,21 +123,16 @@ def rnn_backward(dh, cache):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
-    cache = check_cache("cache", cache, RNNCache, "rnn_forward")
-    N, T, Dh = cache.h.shape
-    dh = check_upstream(
-        "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
-    )
-    d = cache.x.shape[2]
     ### BEGIN SOLUTION
-    da, dh0 = backprop_recurrence(dh, cache, _checked=True)  # both checked above
-    da_flat = da.reshape(N * T, Dh)
+    N, T, d = cache.x.shape
+    da, dh0 = backprop_recurrence(dh, cache)
     # Shared weights: one matmul over all N*T rows sums the contributions of every step.
+    da_flat = da.reshape(N * T, -1)
     dWe = da_flat.T @ cache.x.reshape(N * T, d)
     db1 = da_flat.sum(axis=0)
     dx = (da_flat @ cache.We).reshape(N, T, d)
-    # The state each step read: h_{t-1} = h0, h_1, ..., h_{T-1} (one (N, T, Dh) copy).
+    # The state each step read: h_{t-1} = h0, h_1, ..., h_{T-1}.
     h_prev = np.concatenate((cache.h0[:, None], cache.h[:, :-1]), axis=1)
-    dWh = da_flat.T @ h_prev.reshape(N * T, Dh)
-    ### END SOLUTION
+    dWh = da_flat.T @ h_prev.reshape(N * T, -1)
     return dx, dh0, dWh, dWe, db1
+    ### END SOLUTION

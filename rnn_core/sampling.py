@@ -9,29 +9,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import activate, softmax
+from .activations import softmax
+from .cells import rnn_step_forward
+from .contracts import generator, id_sequence, positive_int, positive_real, shapes
 from .model import CharRNN
-from .validation import (
-    Dims,
-    as_float_array,
-    check_generator,
-    check_positive_int,
-    check_positive_real,
-)
 
 
+@shapes(theta="... V", temperature=positive_real())
 def apply_temperature(theta, temperature: float) -> np.ndarray:
     """``softmax(theta / temperature)`` over the last axis (= ``p ** (1/tau)`` renormalised).
 
     theta : (..., V) logits. temperature : tau, a positive real.
     Returns probabilities of the same shape, in float64.
     """
-    temperature = check_positive_real("temperature", temperature)
-    return softmax(np.asarray(theta, dtype=np.float64) / temperature)
+    return softmax(theta.astype(np.float64) / temperature)
 
 
+@shapes(model=CharRNN, rng=generator, length=positive_int(0), temperature=positive_real(),
+        prefix=id_sequence(below="V"), h0="1 Dh")
 def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=None):
     """Draw ``length`` character ids one at a time, feeding each back as the next input.
+
+    Each step is the cell, :func:`~rnn_core.cells.rnn_step_forward`, on the embedding
+    of the current id, then the output layer and :func:`apply_temperature`.
 
     Parameters
     ----------
@@ -47,43 +47,21 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
     -------
     ids : (length,) int64, the sampled ids (the prefix not included).
     """
-    if not isinstance(model, CharRNN):
-        raise ValueError(f"model: expected a CharRNN, got {type(model).__name__}")
-    rng = check_generator("rng", rng)
-    length = check_positive_int("length", length, minimum=0)
-    temperature = check_positive_real("temperature", temperature)
-    # The weights were checked when the model was built; the loop below works on them
-    # directly instead of re-checking every weight for every character.
-    p = model.params
-    if h0 is None:
-        h = model.zero_state(1)
-    else:
-        dims = Dims(Dh=model.Dh)
-        dims.source["Dh"] = "the model"
-        h = as_float_array("h0", h0, (1, "Dh"), dims, model.dtype, "the model's parameters")
-    arr = np.asarray(list(prefix))
-    if arr.size and (arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer)):
-        raise ValueError(f"prefix: expected a 1-D sequence of integer ids (P,), "
-                         f"got {arr.dtype} {arr.shape}")
-    if arr.size and (arr.min() < 0 or arr.max() >= model.V):
-        raise ValueError(f"prefix: expected ids in [0, V) = [0, {model.V}), "
-                         f"got {arr.min()}..{arr.max()}")
-    prefix = [int(i) for i in arr] or [0]
-    Wh_T, We_T, b1, U, b2, act = p["Wh"].T, p["We"].T, p["b1"], p["U"], p["b2"], model.activation
-    for i in prefix[:-1]:  # read the prompt; its predictions are not needed
-        h = activate(h @ Wh_T + p["E"][[i]] @ We_T + b1, act)
-    current = prefix[-1]
-    out = np.empty(length, dtype=np.int64)
     ### BEGIN SOLUTION
+    E, Wh, We, b1, U, b2 = (model.params[k] for k in ("E", "Wh", "We", "b1", "U", "b2"))
+    h = model.zero_state(1) if h0 is None else h0
+    inputs = list(prefix) or [0]
+    for i in inputs[:-1]:  # read the prompt; its predictions are not needed
+        h, _ = rnn_step_forward(E[[i]], h, Wh, We, b1, model.activation)
+    current = inputs[-1]
+    out = np.empty(length, dtype=np.int64)
     for t in range(length):
-        h = activate(h @ Wh_T + p["E"][[current]] @ We_T + b1, act)  # (1, Dh)
-        theta = h @ U  # (1, V)
-        theta += b2
-        probs = apply_temperature(theta[0], temperature)
+        h, _ = rnn_step_forward(E[[current]], h, Wh, We, b1, model.activation)  # (1, Dh)
+        probs = apply_temperature((h @ U + b2)[0], temperature)  # (V,)
         current = int(rng.choice(len(probs), p=probs))
         out[t] = current
-    ### END SOLUTION
     return out
+    ### END SOLUTION
 
 
 def sample_text(model, vocab, rng, length: int = 200, temperature: float = 1.0, prompt: str = ""):

@@ -9,13 +9,20 @@ every ``eval_every`` steps and at the end.
 Everything the loop depends on lives in :class:`TrainState` and the optimiser's
 ``state_dict()``, so a run saved at step s and resumed continues exactly as if it
 had never stopped.
+
+:func:`train` is the loop and nothing else. What surrounds it, the progress bar
+(tqdm, imported only when a bar is shown) and Ctrl-C handling, is the decorator
+:func:`supervised`: it copies the optimiser and the state, calls ``on_step`` after
+every step, and on Ctrl-C rolls the run back to its last completed step.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,41 +104,109 @@ class TrainingInterrupted(KeyboardInterrupt):
         self.model, self.optimizer, self.state = model, optimizer, state
 
 
-def _snapshot(model, optimizer, state: TrainState) -> tuple:
-    """What :func:`_interrupted` needs to roll a run back to this point.
+class _Snapshot:
+    """What a run looked like after a completed step; :meth:`restore` rolls back to it.
 
     Cheap: the optimiser replaces its state arrays (it never writes into them) and the
     loop never writes into ``state.h``, so shallow copies and list lengths suffice.
     """
-    return (model, optimizer.t, {s: dict(d) for s, d in optimizer.state.items()},
-            state.step, state.position, state.h, len(state.train_loss), len(state.valid_steps))
+
+    def __init__(self, model, optimizer, state: TrainState) -> None:
+        self.model, self.t = model, optimizer.t
+        self.slots = {s: dict(d) for s, d in optimizer.state.items()}
+        self.scalars = (state.step, state.position, state.h)
+        self.lengths = (len(state.train_loss), len(state.valid_steps))
+
+    def restore(self, optimizer, state: TrainState) -> TrainingInterrupted:
+        optimizer.t, optimizer.state = self.t, self.slots
+        state.step, state.position, state.h = self.scalars
+        n_train, n_valid = self.lengths
+        del state.train_loss[n_train:], state.valid_steps[n_valid:], state.valid_loss[n_valid:]
+        return TrainingInterrupted(self.model, optimizer, state)
 
 
-def _interrupted(snap: tuple, optimizer, state: TrainState) -> "TrainingInterrupted":
-    """Roll ``optimizer`` and ``state`` back to ``snap``; the exception that carries them."""
-    (model, optimizer.t, optimizer.state, state.step, state.position, state.h, n_train,
-     n_valid) = snap
-    del state.train_loss[n_train:], state.valid_steps[n_valid:], state.valid_loss[n_valid:]
-    return TrainingInterrupted(model, optimizer, state)
+def _progress_bar(progress, state: TrainState, steps: int):
+    """A tqdm bar on stderr (``progress`` a dict: tqdm options), or None when ``progress`` is off."""
+    if not progress:
+        return None
+    from tqdm import tqdm  # imported here: ``import rnn_core`` does not load tqdm
+
+    options = dict(unit="step", desc="training", file=sys.stderr, mininterval=0.5,
+                   dynamic_ncols=True)
+    options.update(progress if isinstance(progress, dict) else {})
+    return tqdm(total=steps, initial=state.step, **options)
 
 
-def _diverged(what: str, step: int, lr: float) -> TrainingDivergedError:
-    return TrainingDivergedError(
-        f"{what} at step {step} (learning rate {lr:.3g}). Try a lower learning rate "
-        "(--lr), gradient clipping (--clip), or check the data."
-    )
+def supervised(loop):
+    """Run a training loop with a progress bar and Ctrl-C handling around it.
+
+    The loop is called with copies of the optimiser and the state (a fresh
+    :class:`TrainState` when None) and an ``on_step(step, model)`` that records a
+    snapshot, advances the bar and then calls the caller's ``on_step``. Ctrl-C
+    (``KeyboardInterrupt``, also one raised by the caller's ``on_step``) rolls the run
+    back to its last snapshot and raises :class:`TrainingInterrupted`.
+    """
+
+    @functools.wraps(loop)
+    def run(model, optimizer, batcher, valid_ids, config, state=None, progress=True,
+            on_step=None):
+        optimizer = copy.deepcopy(optimizer)
+        state = copy.deepcopy(state) if state is not None else TrainState()
+        snapshot = _Snapshot(model, optimizer, state)
+        bar = None
+
+        def after_step(step, model):
+            nonlocal snapshot
+            snapshot = _Snapshot(model, optimizer, state)
+            if on_step is not None:
+                on_step(step, model)
+            if bar is not None:
+                bar.update(1)
+                if step % 10 == 0 or step == config.steps:
+                    loss = state.train_loss[-1]
+                    bar.set_postfix_str(f"loss {loss:.3f} nats = {loss / LN2:.3f} bpc",
+                                        refresh=False)
+
+        try:
+            bar = _progress_bar(progress, state, config.steps)
+            return loop(model, optimizer, batcher, valid_ids, config, state, progress, after_step)
+        except KeyboardInterrupt:
+            raise snapshot.restore(optimizer, state) from None
+        finally:
+            if bar is not None:
+                bar.close()
+
+    return run
 
 
+@contextmanager
+def diverged_at(step: int, lr: float):
+    """Report a non-finite loss or parameter as :class:`TrainingDivergedError` with its step.
+
+    Overflow warnings are silenced inside: the refusal of the non-finite values that
+    follow (``ValueError`` "... expected finite values ...") is the report.
+    """
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            yield
+    except (ValueError, FloatingPointError) as err:
+        if "finite" not in str(err) and not isinstance(err, FloatingPointError):
+            raise
+        raise TrainingDivergedError(
+            f"{err} at step {step} (learning rate {lr:.3g}). Try a lower learning rate "
+            "(--lr), gradient clipping (--clip), or check the data.") from None
+
+
+@supervised
 def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
           state: TrainState | None = None, progress=True, on_step=None):
     """Train ``model`` until ``state.step == config.steps``.
 
-    Nothing passed in is modified: the optimiser and the state are copied first, and the
-    model is never changed (each step builds a new :class:`~rnn_core.model.CharRNN` from new arrays).
-
-    Ctrl-C (``KeyboardInterrupt``, also one raised by ``on_step``) stops the run and raises
-    :class:`TrainingInterrupted` carrying the model, optimiser and state of the last
-    completed step.
+    One step: the next window, loss and gradients from the carried state, clipping,
+    the optimiser's update at the scheduled learning rate; the validation loss every
+    ``config.eval_every`` steps. The decorator :func:`supervised` copies ``optimizer``
+    and ``state`` first (nothing passed in is modified), shows the progress bar and
+    handles Ctrl-C; the model is never changed (each step builds a new one).
 
     Parameters
     ----------
@@ -154,66 +229,31 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
     TrainingDivergedError : the loss or a parameter became NaN or infinite.
     TrainingInterrupted : on KeyboardInterrupt, with the run as of the last completed step.
     """
-    from tqdm import tqdm
-
-    optimizer = copy.deepcopy(optimizer)
-    state = copy.deepcopy(state) if state is not None else TrainState()
-    params, activation = model.params, model.activation
+    ### BEGIN SOLUTION
     h = state.h if state.h is not None else model.zero_state(batcher.N)
-
-    snap = _snapshot(model, optimizer, state)
-    bar = None
-    try:
-        eval_streams = max(1, min(config.eval_streams, len(valid_ids) // 2))
-        if state.step == 0 and not state.valid_steps:
-            state.valid_steps.append(0)
-            state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
-            snap = _snapshot(model, optimizer, state)
-        options = dict(unit="step", desc="training", file=sys.stderr, mininterval=0.5,
-                       dynamic_ncols=True)
-        if isinstance(progress, dict):
-            options.update(progress)
-        bar = tqdm(total=config.steps, initial=state.step, disable=not progress, **options)
-        while state.step < config.steps:
-            step, lr = state.step, config.lr_at(state.step)
-            ### BEGIN SOLUTION
-            x, y, reset = batcher.window(state.position)
-            if reset:
-                h = model.zero_state(batcher.N)  # the streams wrapped around
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):
-                    loss, grads, h = model.loss_and_grads(x, y, h)
-            except ValueError as err:  # a layer refused an inf/NaN activation
-                if "finite" not in str(err):
-                    raise
-                raise _diverged(f"the forward pass overflowed ({err})", step, lr) from None
+    eval_streams = max(1, min(config.eval_streams, len(valid_ids) // 2))
+    if state.step == 0 and not state.valid_steps:
+        state.valid_steps.append(0)
+        state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
+    while state.step < config.steps:
+        step, lr = state.step, config.lr_at(state.step)
+        x, y, reset = batcher.window(state.position)
+        if reset:
+            h = model.zero_state(batcher.N)  # the streams wrapped around
+        with diverged_at(step, lr):
+            loss, grads, h = model.loss_and_grads(x, y, h)
             if not math.isfinite(loss):
-                raise _diverged(f"the training loss became {loss}", step, lr)
+                raise FloatingPointError(f"the training loss became {loss}")
             if config.clip is not None:
                 grads, _ = clip_gradients(grads, config.clip)
-            params = optimizer.step(params, grads, lr)
-            ### END SOLUTION
-            bad = [k for k, p in params.items() if not np.all(np.isfinite(p))]
-            if bad:
-                raise _diverged(f"parameter(s) {', '.join(bad)} became NaN or infinite", step, lr)
-            # Checked just above; the optimiser keeps shapes and dtypes: no second check.
-            model = type(model)._from_checked(params, activation)
-            state.step += 1
-            state.position = (state.position + 1) % batcher.n_windows
-            state.h = h
-            state.train_loss.append(loss)
-            if state.step % config.eval_every == 0 or state.step == config.steps:
-                state.valid_steps.append(state.step)
-                state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
-            snap = _snapshot(model, optimizer, state)
-            if on_step is not None:
-                on_step(state.step, model)
-            bar.update(1)
-            if state.step % 10 == 0 or state.step == config.steps:
-                bar.set_postfix_str(f"loss {loss:.3f} nats = {loss / LN2:.3f} bpc", refresh=False)
-    except KeyboardInterrupt:
-        raise _interrupted(snap, optimizer, state) from None
-    finally:
-        if bar is not None:
-            bar.close()
+            model = type(model)(optimizer.step(model.params, grads, lr), model.activation)
+        state.step += 1
+        state.position = (state.position + 1) % batcher.n_windows
+        state.h = h
+        state.train_loss.append(loss)
+        if state.step % config.eval_every == 0 or state.step == config.steps:
+            state.valid_steps.append(state.step)
+            state.valid_loss.append(model.evaluate(valid_ids, eval_streams))
+        on_step(state.step, model)
     return model, optimizer, state
+    ### END SOLUTION

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .contracts import one_of, positive_int, shapes
 from .recurrent import rnn_backward, rnn_forward
-from .validation import Dims, check_activation, check_floats
 
 
+@shapes(activation=one_of(*ACTIVATIONS), Wh="Dh Dh", We="Dh d", b1="Dh", x="N T d", h0="N Dh",
+        dh="N T Dh", window=positive_int())
 def truncated_rnn_backward(x, h0, Wh, We, b1, dh, window, activation="sigmoid"):
     """Gradients of truncated BPTT with windows of ``window`` steps.
 
@@ -40,21 +43,8 @@ def truncated_rnn_backward(x, h0, Wh, We, b1, dh, window, activation="sigmoid"):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
-    check_activation(activation)
-    dims = Dims()
-    Wh, We, b1, x, h0, dh = check_floats(
-        dims,
-        Wh=(Wh, ("Dh", "Dh")),
-        We=(We, ("Dh", "d")),
-        b1=(b1, ("Dh",)),
-        x=(x, ("N", "T", "d")),
-        h0=(h0, ("N", "Dh")),
-        dh=(dh, ("N", "T", "Dh")),
-    )
-    if not isinstance(window, (int, np.integer)) or isinstance(window, bool) or window < 1:
-        raise ValueError(f"window: expected a positive int, got {window!r}")
-    T = x.shape[1]
     ### BEGIN SOLUTION
+    T = x.shape[1]
     dx = np.empty_like(x)
     dWh, dWe, db1 = np.zeros_like(Wh), np.zeros_like(We), np.zeros_like(b1)
     dh0 = None
@@ -72,5 +62,5 @@ def truncated_rnn_backward(x, h0, Wh, We, b1, dh, window, activation="sigmoid"):
         if s == 0:
             dh0 = dh_start  # later dh_start are dropped: that is the truncation
         h_start = h_w[:, -1]  # the state handed to the next window
-    ### END SOLUTION
     return dx, dh0, dWh, dWe, db1
+    ### END SOLUTION

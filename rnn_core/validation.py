@@ -65,16 +65,6 @@ class Dims:
             raise ValueError(f"{name}: expected shape {described}, got {tuple(shape)}{hint}")
 
 
-def check_activation(activation: str) -> str:
-    """Return ``activation`` if it is one of ``ACTIVATIONS``, else raise ``ValueError``."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(
-            f"activation: expected one of {', '.join(repr(a) for a in ACTIVATIONS)}, "
-            f"got {activation!r}"
-        )
-    return activation
-
-
 def as_float_array(
     name: str,
     value,
@@ -109,69 +99,22 @@ def as_float_array(
         )
     if spec is not None:
         (dims if dims is not None else Dims()).match(name, value.shape, spec)
-    # Fast path: a finite sum means every entry is finite. A sum that overflows
-    # (finite float32 entries near 3e38) or meets inf - inf falls through to the
-    # exact check, silently: the warnings numpy would raise on the way are ours.
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = value.sum()
-    if not np.isfinite(total) and not np.all(np.isfinite(value)):
+    # Small arrays: isfinite directly. Large ones: a finite sum means every entry is
+    # finite, without an (N, T, d) boolean temporary. A sum that overflows (finite
+    # float32 entries near 3e38) or meets inf - inf falls through to the exact
+    # check, silently: the warnings numpy would raise on the way are ours.
+    if value.size <= 4096:
+        finite = bool(np.isfinite(value).all())
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = bool(np.isfinite(value.sum())) or bool(np.isfinite(value).all())
+    if not finite:
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(
             f"{name}: expected finite values, got {bad} NaN or inf entries "
             f"(shape {value.shape})"
         )
     return value
-
-
-def check_floats(dims: Dims, **named: tuple[object, Sequence[str | int]]) -> list[np.ndarray]:
-    """Check several float arguments of one call, in order; they must share one dtype."""
-    out: list[np.ndarray] = []
-    dtype = None
-    source = ""
-    for name, (value, spec) in named.items():
-        arr = as_float_array(name, value, spec, dims, dtype, source)
-        if dtype is None:
-            dtype, source = arr.dtype, name
-        out.append(arr)
-    return out
-
-
-def check_upstream(name: str, value, spec: Sequence[str | int], dims: Dims,
-                   forward_dtype: np.dtype) -> np.ndarray:
-    """An upstream gradient: finite floats of shape ``spec`` and the forward pass's dtype."""
-    (value,) = check_floats(dims, **{name: (value, spec)})
-    if value.dtype != forward_dtype:
-        raise ValueError(
-            f"{name}: dtype {value.dtype} does not match the forward pass ({forward_dtype}); "
-            f"shape {value.shape}"
-        )
-    return value
-
-
-def check_cache(name: str, cache, cache_type: type, producer: str):
-    """Return ``cache`` if it is the ``cache_type`` that ``producer`` returns.
-
-    A backward pass reads named fields of its cache; anything else (a plain
-    tuple, another layer's cache) is reported here as a ``ValueError`` instead
-    of surfacing as an ``AttributeError`` deep inside the backward pass.
-
-    Parameters
-    ----------
-    name : the argument's name, usually ``"cache"``.
-    cache : the object to check.
-    cache_type : the ``NamedTuple`` class expected, e.g. ``RNNCache``.
-    producer : the forward function that makes it, e.g. ``"rnn_forward"``.
-
-    Returns
-    -------
-    cache : the same object.
-    """
-    if not isinstance(cache, cache_type):
-        raise ValueError(
-            f"{name}: expected the {cache_type.__name__} returned by {producer}, "
-            f"got {type(cache).__name__}"
-        )
-    return cache
 
 
 def as_index_array(
@@ -185,13 +128,29 @@ def as_index_array(
             f"{name}: expected an integer dtype, got {value.dtype} (shape {value.shape})"
         )
     dims.match(name, value.shape, spec)
-    if value.size and (value.min() < 0 or value.max() >= upper):
-        lo, hi = int(value.min()), int(value.max())
+    return check_id_range(name, value, upper)
+
+
+def check_id_range(name: str, ids: np.ndarray, upper: int) -> np.ndarray:
+    """The one id-range check: every entry of ``ids`` in ``[0, upper)``.
+
+    Parameters
+    ----------
+    name : the argument's name, used in the error message.
+    ids : an integer numpy array, any shape.
+    upper : the vocabulary size V.
+
+    Returns
+    -------
+    ids : the same array, unchanged.
+    """
+    if ids.size and (ids.min() < 0 or ids.max() >= upper):
+        lo, hi = int(ids.min()), int(ids.max())
         raise ValueError(
             f"{name}: expected ids in [0, {upper}), got values from {lo} to {hi} "
-            f"(shape {value.shape})"
+            f"(shape {ids.shape})"
         )
-    return value
+    return ids
 
 
 def as_bool_mask(name: str, value, spec: Sequence[str | int], dims: Dims) -> np.ndarray:

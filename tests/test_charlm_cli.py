@@ -436,3 +436,21 @@ def test_checkpoint_permissions_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "ck.npz").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["train", "--help"], ["sample", "--help"]])
+def test_help_is_plain_text(capsys, argv):
+    with pytest.raises(SystemExit):
+        main(argv)
+    out = capsys.readouterr().out
+    assert "``" not in out and ":func:" not in out and "usage:" in out
+
+
+def test_importing_rnn_core_loads_neither_tqdm_nor_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import rnn_core, rnn_core.charlm, rnn_core.training, sys; "
+            "print([m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'tqdm')])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -97,21 +97,6 @@ def test_zero_gradients_come_back_unchanged_as_copies(mode):
         assert not np.shares_memory(clipped[k], grads[k])
 
 
-def test_gradients_are_checked_once(monkeypatch):
-    import rnn_core.clipping as clipping
-
-    calls = []
-    real = clipping.as_float_array
-    monkeypatch.setattr(clipping, "as_float_array",
-                        lambda name, *a, **k: calls.append(name) or real(name, *a, **k))
-    grads = {"a": np.ones(3), "b": np.ones((2, 2))}
-    clip_gradients(grads, 1.0)
-    assert sorted(calls) == ["grads['a']", "grads['b']"]
-    calls.clear()
-    assert global_norm(grads) == pytest.approx(np.sqrt(7))
-    assert sorted(calls) == ["grads['a']", "grads['b']"]
-
-
 @pytest.mark.parametrize("bad", [np.zeros(3, dtype=np.float16), np.zeros(3, dtype=np.int32)])
 def test_only_float32_and_float64(bad):
     with pytest.raises(ValueError, match=r"grads\['g'\]: expected dtype float32 or float64"):

@@ -183,15 +183,3 @@ def test_interrupt_keeps_a_consistent_state_that_resumes_exactly(where):
         assert np.array_equal(one.params[k], two.params[k]), k
     assert st_one.train_loss == st_two.train_loss and st_one.valid_loss == st_two.valid_loss
     assert np.array_equal(st_one.h, st_two.h)
-
-
-def test_params_are_checked_once_per_step(monkeypatch):
-    """The loop checks the new parameters for NaN itself; it does not rebuild-and-recheck."""
-    import rnn_core.model as model_module
-
-    model, batcher, valid = setup()
-    calls = []
-    real = model_module.check_floats
-    monkeypatch.setattr(model_module, "check_floats", lambda *a, **k: calls.append(1) or real(*a, **k))
-    train(model, Adam(1e-2), batcher, valid, TrainConfig(steps=5, lr=1e-2), progress=False)
-    assert calls == []

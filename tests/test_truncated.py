@@ -110,7 +110,7 @@ def test_dims_are_validated():
     with pytest.raises(ValueError, match=r"h0: expected shape \(N, Dh\)"):
         truncated_rnn_backward(x, h0[:1], Wh, We, b1, dh, 2)
     for bad in [0, -2, 1.5, True, None]:
-        with pytest.raises(ValueError, match="window: expected a positive int"):
+        with pytest.raises(ValueError, match="window: expected an int >= 1"):
             truncated_rnn_backward(x, h0, Wh, We, b1, dh, bad)
     with pytest.raises(ValueError, match="activation"):
         truncated_rnn_backward(x, h0, Wh, We, b1, dh, 2, "gelu")
