@@ -74,7 +74,7 @@ def solution_bodies(source: str) -> dict[str, tuple[int, int]]:
 
 
 def stub_source(source: str, messages: dict[str, str]) -> tuple[str, set[str]]:
-    """Stub the bodies of the functions in ``messages`` (name -> text of the error).
+    """Stub the bodies of the functions in ``messages`` (qualified name -> text of the error).
 
     Returns the new source and the set of functions stubbed.
     """
@@ -82,10 +82,9 @@ def stub_source(source: str, messages: dict[str, str]) -> tuple[str, set[str]]:
     bodies = solution_bodies(source)
     done = set()
     for name, (begin, end) in sorted(bodies.items(), key=lambda kv: -kv[1][0]):
-        short = name.split(".")[-1]
-        message = messages.get(name, messages.get(short))
-        if message is None and name not in messages and short not in messages:
+        if name not in messages:
             continue
+        message = messages[name]
         indent = re.match(r"\s*", lines[begin]).group(0)
         lines[begin:end + 1] = [indent + "# YOUR CODE HERE",
                                 indent + f"raise NotImplementedError({message!r})"]

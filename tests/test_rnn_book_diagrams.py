@@ -1,4 +1,4 @@
-"""Smoke tests for the Part I diagrams: a white Figure whose labels name every tensor and its shape."""
+"""rnn_book.diagrams, Part I (cell, unrolled, primitives) and the chapter graph: a white Figure whose labels name every tensor and its shape."""
 
 import matplotlib
 
@@ -10,8 +10,8 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from rnn_core.diagrams.cell import rnn_cell_diagram  # noqa: E402
-from rnn_core.diagrams.unrolled import unrolled_rnn_diagram  # noqa: E402
+from rnn_book.diagrams.cell import rnn_cell_diagram  # noqa: E402
+from rnn_book.diagrams.unrolled import unrolled_rnn_diagram  # noqa: E402
 
 
 def _texts(fig):
@@ -73,7 +73,7 @@ def test_unrolled_diagram_rejects_bad_T(T):
 
 
 def test_style_tables_are_read_only_and_the_style_still_applies():
-    from rnn_core import style
+    from rnn_book import style
 
     with pytest.raises(TypeError):
         style.OKABE_ITO["blue"] = "#FF0000"
@@ -98,7 +98,7 @@ def test_style_tables_are_read_only_and_the_style_still_applies():
 
 
 def test_diagram_tables_are_read_only():
-    from rnn_core.diagrams import graph, primitives
+    from rnn_book.diagrams import graph, primitives
 
     for table, key in [(primitives.ROLE_COLOURS, "param"), (primitives.ACT_SYMBOLS, "tanh"),
                        (graph._ACT_DERIV, "tanh")]:
@@ -107,7 +107,7 @@ def test_diagram_tables_are_read_only():
 
 
 def test_diagrams_share_one_activation_table_and_check():
-    from rnn_core.diagrams import cell, graph, primitives
+    from rnn_book.diagrams import cell, graph, primitives
     from rnn_core.validation import ACTIVATIONS
 
     assert tuple(primitives.ACT_SYMBOLS) == ACTIVATIONS
@@ -127,7 +127,7 @@ def test_diagrams_share_one_activation_table_and_check():
 def test_primitives_document_inputs_and_outputs(name):
     import inspect
 
-    from rnn_core.diagrams import primitives
+    from rnn_book.diagrams import primitives
 
     func = getattr(primitives, name)
     doc = inspect.getdoc(func)
