@@ -3,9 +3,9 @@
 A chapter plugs into the student editions, the grader, the instructor page and
 the dependency graph by adding one :class:`rnn_book.table.Chapter` entry to
 :data:`rnn_book.table.CHAPTERS`
-(and, for each function it derives, solution markers in its body and checks in
-:mod:`rnn_core.assign.checks` for the grader and in
-:mod:`rnn_core.assign.student_checks` for the students).
+(and, for each function it derives, solution markers around its whole body and
+checks in :mod:`rnn_assign.checks` for the grader and in
+:mod:`rnn_assign.student_checks` for the students).
 """
 
 from __future__ import annotations

@@ -43,17 +43,3 @@ def test_owner_of():
     assert owner_of("rnn_step_backward") == 4 and owner_of("Adam._update") == 7
     with pytest.raises(KeyError):
         owner_of("no_such_function")
-
-
-def test_list_cli_prints_every_chapter():
-    import subprocess
-    import sys
-
-    proc = subprocess.run([sys.executable, "-m", "rnn_assign", "list"], capture_output=True,
-                          text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
-    assert len(lines) == len(CHAPTERS)
-    for line, chapter in zip(lines, CHAPTERS.values()):
-        assert line.split()[:2] == [str(chapter.number), chapter.notebook]
-        assert all(f in line for _, f in chapter.derives)
