@@ -108,3 +108,67 @@ class _PlainSGD:
     def step(self, params, grads, lr):
         self.t += 1
         return {k: params[k] - lr * grads[k] for k in params}
+
+
+# --- gradient checks: a backward pass against central differences of a forward -------------
+# One check per idea, used twice: the grader differentiates the book's equations written out
+# in checks.py, the student's check.py the edition's own forward pass.
+
+def step_gradients(rnn, numgrad, rng, step):
+    """``rnn_step_backward`` against central differences of ``step(x_t, h_prev, Wh, We, b1, act)``."""
+    for act in ACTIVATIONS:
+        p = rnn_inputs(rng)
+        args = [p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"]]
+        dh = rng.normal(size=p["h0"].shape)
+        keep = dh.copy()
+        _, cache = rnn.rnn_step_forward(*args, act)
+        got = rnn.rnn_step_backward(dh, cache)
+        _unchanged("dh_next", dh, keep)
+        num = [numgrad(lambda v, i=i: step(*args[:i], v, *args[i + 1:], act), args[i].copy(), dh)
+               for i in range(5)]
+        msg = _grads([f"{n} ({act})" for n in ("dx_t", "dh_prev", "dWh", "dWe", "db1")], got, num)
+    return msg + " (sigmoid, tanh, relu)"
+
+
+def sequence_gradients(rnn, numgrad, rng, unroll, backward):
+    """``backward(dh, inputs, act)`` (dx, dh0, dWh, dWe, db1) against central differences of
+    ``unroll(x, h0, Wh, We, b1, activation) -> h`` (N, T, Dh)."""
+    for act in ACTIVATIONS:
+        p = rnn_inputs(rng, T=4)
+        dh = rng.normal(size=(2, 4, p["h0"].shape[1]))
+        keep = dh.copy()
+        got = backward(dh, p, act)
+        _unchanged("dh", dh, keep)
+        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}, activation=act), p[k].copy(), dh)
+               for k in p]
+        msg = _grads([f"d{k} ({act})" for k in p], got, num)
+    return msg + " (sigmoid, tanh, relu)"
+
+
+def affine_gradients(rnn, numgrad, rng, affine):
+    """``affine_backward`` against central differences of ``affine(h, U, b2) -> theta``."""
+    args = [rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
+    dtheta = rng.normal(size=(2, 3, 5))
+    _, cache = rnn.affine_forward(*args)
+    got = rnn.affine_backward(dtheta, cache)
+    num = [numgrad(lambda v, i=i: affine(*args[:i], v, *args[i + 1:]), args[i].copy(), dtheta)
+           for i in range(3)]
+    return _grads(["dh", "dU", "db2"], got, num)
+
+
+def embedding_gradients(rnn, numgrad, rng, embed):
+    """``embedding_backward`` against central differences of ``embed(ids, E) -> x``."""
+    ids, E, dx = rng.integers(0, 4, size=(3, 5)), rng.normal(size=(4, 3)), rng.normal(size=(3, 5, 3))
+    _, cache = rnn.embedding_forward(ids, E)
+    got = rnn.embedding_backward(dx, cache)
+    num = numgrad(lambda v: embed(ids, v), E.copy(), dx)
+    return _grads(["dE"], [got], [num]) + " (repeated ids included)"
+
+
+def xent_gradients(rnn, numgrad, rng, loss):
+    """The ``dtheta`` of ``softmax_cross_entropy`` against central differences of
+    ``loss(theta, y, mask)``, with a mask."""
+    theta, y = rng.normal(size=(2, 3, 5)) * 2, rng.integers(0, 5, size=(2, 3))
+    mask = np.array([[True, True, False], [True, False, True]])
+    _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
+    return _grads(["dtheta"], [d], [numgrad(lambda t: loss(t, y, mask), theta.copy())])

@@ -30,8 +30,13 @@ from .checklib import (
     _PlainSGD,
     _shape,
     _unchanged,
+    affine_gradients,
     digest,
+    embedding_gradients,
     rnn_inputs,
+    sequence_gradients,
+    step_gradients,
+    xent_gradients,
 )
 
 # chapter 1
@@ -159,15 +164,6 @@ def xent_known(rnn, numgrad):
     return KnownAnswer(loss=loss, dtheta=d, **{"loss (masked)": loss_m, "dtheta (masked)": d_m})
 
 
-def xent_gradient(rnn, numgrad):
-    rng = np.random.default_rng(332)
-    theta, y = rng.normal(size=(2, 3, 5)) * 2, rng.integers(0, 5, size=(2, 3))
-    mask = np.array([[True, True, False], [True, False, True]])
-    _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
-    num = numgrad(lambda t: rnn.softmax_cross_entropy(t, y, mask=mask)[0], theta.copy())
-    return _grads(["dtheta"], [d], [num]) + " (of your own loss)"
-
-
 def xent_properties(rnn, numgrad):
     V = 7
     loss, d = rnn.softmax_cross_entropy(np.zeros((2, 3, V)), np.zeros((2, 3), dtype=int))
@@ -183,51 +179,6 @@ def xent_properties(rnn, numgrad):
 
 
 # chapter 4
-
-def step_backward_gradient(rnn, numgrad):
-    rng = np.random.default_rng(401)
-    for act in ACTIVATIONS:
-        p = rnn_inputs(rng)
-        x, h, Wh, We, b1 = p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"]
-        dh = rng.normal(size=h.shape)
-        keep = dh.copy()
-        _, cache = rnn.rnn_step_forward(x, h, Wh, We, b1, act)
-        got = rnn.rnn_step_backward(dh, cache)
-        _unchanged("dh_next", dh, keep)
-
-        def f(k):
-            def run(v):
-                args = dict(x_t=x, h_prev=h, Wh=Wh, We=We, b1=b1)
-                args[k] = v
-                return rnn.rnn_step_forward(**args, activation=act)[0]
-            return run
-
-        num = [numgrad(f(k), v.copy(), dh) for k, v in
-               (("x_t", x), ("h_prev", h), ("Wh", Wh), ("We", We), ("b1", b1))]
-        msg = _grads([f"{n} ({act})" for n in ("dx_t", "dh_prev", "dWh", "dWe", "db1")], got, num)
-    return msg + " (sigmoid, tanh, relu)"
-
-
-def affine_backward_gradient(rnn, numgrad):
-    rng = np.random.default_rng(411)
-    h, U, b2, dt = (rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5),
-                    rng.normal(size=(2, 3, 5)))
-    _, cache = rnn.affine_forward(h, U, b2)
-    got = rnn.affine_backward(dt, cache)
-    num = [numgrad(lambda v: rnn.affine_forward(v, U, b2)[0], h.copy(), dt),
-           numgrad(lambda v: rnn.affine_forward(h, v, b2)[0], U.copy(), dt),
-           numgrad(lambda v: rnn.affine_forward(h, U, v)[0], b2.copy(), dt)]
-    return _grads(["dh", "dU", "db2"], got, num)
-
-
-def embedding_backward_gradient(rnn, numgrad):
-    rng = np.random.default_rng(421)
-    ids, E, dx = rng.integers(0, 4, size=(3, 5)), rng.normal(size=(4, 3)), rng.normal(size=(3, 5, 3))
-    _, cache = rnn.embedding_forward(ids, E)
-    got = rnn.embedding_backward(dx, cache)
-    num = numgrad(lambda v: rnn.embedding_forward(ids, v)[0], E.copy(), dx)
-    return _grads(["dE"], [got], [num]) + " (repeated ids included)"
-
 
 # chapter 5
 
@@ -255,37 +206,7 @@ def recurrence_gradient(rnn, numgrad):
     return msg + " (sigmoid, tanh, relu)"
 
 
-def rnn_backward_gradient(rnn, numgrad):
-    rng = np.random.default_rng(511)
-    for act in ACTIVATIONS:
-        p = rnn_inputs(rng, T=4)
-        dh = rng.normal(size=(2, 4, 4))
-        keep = dh.copy()
-        _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
-        got = rnn.rnn_backward(dh, cache)
-        _unchanged("dh", dh, keep)
-
-        def f(k):
-            def run(v):
-                return rnn.rnn_forward(**{**p, k: v}, activation=act)[0]
-            return run
-
-        num = [numgrad(f(k), p[k].copy(), dh) for k in ("x", "h0", "Wh", "We", "b1")]
-        msg = _grads([f"{n} ({act})" for n in ("dx", "dh0", "dWh", "dWe", "db1")], got, num)
-    return msg + " (sigmoid, tanh, relu)"
-
-
 # chapter 6
-
-def truncated_gradient(rnn, numgrad):
-    rng = np.random.default_rng(601)
-    p = rnn_inputs(rng, T=4)
-    dh = rng.normal(size=(2, 4, 4))
-    got = rnn.truncated_rnn_backward(**p, dh=dh, window=10, activation="tanh")
-    num = [numgrad(lambda v, k=k: rnn.rnn_forward(**{**p, k: v}, activation="tanh")[0],
-                   p[k].copy(), dh) for k in ("x", "h0", "Wh", "We", "b1")]
-    return _grads(["dx", "dh0", "dWh", "dWe", "db1"], got, num) + " (window >= T: full BPTT)"
-
 
 def truncated_known(rnn, numgrad):
     rng = np.random.default_rng(602)
@@ -483,15 +404,25 @@ CHECKS = {
     "affine_forward": [("known", "fixed inputs", affine_forward_known),
                        ("property", "shape, per step", affine_forward_properties)],
     "softmax_cross_entropy": [("known", "fixed logits, a mask", xent_known),
-                              ("gradient", "dtheta vs numerical", xent_gradient),
+                              ("gradient", "dtheta vs numerical (of your own loss)",
+                               lambda rnn, g: xent_gradients(rnn, g, np.random.default_rng(332),
+                                   lambda t, y, m: rnn.softmax_cross_entropy(t, y, mask=m)[0])),
                               ("property", "uniform logits, stable", xent_properties)],
-    "rnn_step_backward": [("gradient", "all five vs numerical", step_backward_gradient)],
-    "affine_backward": [("gradient", "dh, dU, db2 vs numerical", affine_backward_gradient)],
-    "embedding_backward": [("gradient", "dE vs numerical", embedding_backward_gradient)],
+    "rnn_step_backward": [("gradient", "all five vs numerical", lambda rnn, g: step_gradients(
+        rnn, g, np.random.default_rng(401), lambda *a: rnn.rnn_step_forward(*a)[0]))],
+    "affine_backward": [("gradient", "dh, dU, db2 vs numerical", lambda rnn, g: affine_gradients(
+        rnn, g, np.random.default_rng(411), lambda *a: rnn.affine_forward(*a)[0]))],
+    "embedding_backward": [("gradient", "dE vs numerical", lambda rnn, g: embedding_gradients(
+        rnn, g, np.random.default_rng(421), lambda *a: rnn.embedding_forward(*a)[0]))],
     "backprop_recurrence": [("gradient", "dh0 vs numerical", recurrence_gradient),
                             ("known", "fixed inputs", recurrence_known)],
-    "rnn_backward": [("gradient", "all five vs numerical", rnn_backward_gradient)],
-    "truncated_rnn_backward": [("gradient", "full window vs numerical", truncated_gradient),
+    "rnn_backward": [("gradient", "all five vs numerical", lambda rnn, g: sequence_gradients(
+        rnn, g, np.random.default_rng(511), lambda **kw: rnn.rnn_forward(**kw)[0],
+        lambda dh, p, act: rnn.rnn_backward(dh, rnn.rnn_forward(**p, activation=act)[1])))],
+    "truncated_rnn_backward": [("gradient", "full window vs numerical", lambda rnn, g: sequence_gradients(
+                                   rnn, g, np.random.default_rng(601), lambda **kw: rnn.rnn_forward(**kw)[0],
+                                   lambda dh, p, act: rnn.truncated_rnn_backward(
+                                       **p, dh=dh, window=10, activation=act))),
                                ("known", "windows 1-3", truncated_known)],
     "clip_gradients": [("known", "fixed gradients", clip_known),
                        ("property", "norm, bound, direction", clip_properties)],
