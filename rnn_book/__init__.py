@@ -1,6 +1,6 @@
 """rnn_book: the book's helpers around ``rnn_core`` (they need matplotlib: ``rnn_core[book]``).
 
-* :func:`show_source`: a chapter shows ``rnn_core``'s own code, never a second copy;
+* :func:`~rnn_book.introspect.show_source`: a chapter shows ``rnn_core``'s own code, never a second copy;
 * :mod:`rnn_book.style`: one palette and a white background for every figure;
 * :mod:`rnn_book.diagrams`: every diagram, drawn by code;
 * :mod:`rnn_book.flow_plots`: plots of gradient flow (chapters 6 and 7);
