@@ -4,7 +4,7 @@
 
 Writes book/_static/logo.png (sidebar) and book/_static/favicon.png (browser tab):
 an RNN cell, a circle with its recurrent loop, unrolled into three steps, in the
-Okabe-Ito colours of rnn_core.style on an opaque white background, so that it
+Okabe-Ito colours of rnn_book.style on an opaque white background, so that it
 reads in the light and the dark theme alike.
 """
 
@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
-from rnn_core.style import OKABE_ITO  # noqa: E402
+from rnn_book.style import OKABE_ITO  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "book" / "_static"
 BLUE, ORANGE, GREEN, BLACK = (OKABE_ITO[k] for k in ("blue", "orange", "green", "black"))

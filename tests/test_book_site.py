@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from rnn_core import launch
+from rnn_assign import launch
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = Path(os.environ.get("RNN_BOOK_OUTPUT", ROOT)).resolve()
@@ -400,7 +400,7 @@ def test_internal_links_and_anchors_resolve(site):
 
 
 def test_chapters_have_launch_download_and_copy_buttons(site):
-    url = launch.repository_url()
+    url = launch.repository_url(ROOT / "_config.yml")
     owner_repo = urlsplit(url).path.strip("/")
     settings = _launch_settings()
     hub = settings.get("jupyterhub_url", "").rstrip("/")
@@ -450,7 +450,7 @@ def test_content_images_have_opaque_backgrounds(site):
                 frac = float((alpha < 1.0).mean())
                 pages = ", ".join(sorted(used_by.get(png.name, {"?"})))
                 problems.append(f"{pages}: {png.relative_to(HTML)} has a transparent background "
-                                f"({frac:.0%} of pixels; use rnn_core.style / facecolor='white')")
+                                f"({frac:.0%} of pixels; use rnn_book.style / facecolor='white')")
     _report(problems, "image(s) unreadable in dark mode")
 
 

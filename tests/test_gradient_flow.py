@@ -168,7 +168,7 @@ def test_plot_helpers_draw_on_the_given_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from rnn_core.flow_plots import plot_gradient_heatmap, plot_gradient_norms
+    from rnn_book.flow_plots import plot_gradient_heatmap, plot_gradient_norms
 
     x, h0, Wh, We, b1, dh = _problem(20)
     _, cache = rnn_forward(x, h0, Wh, We, b1, "tanh")

@@ -1,6 +1,7 @@
-"""Every chapter's first code cell installs rnn_core from the URL in _config.yml.
+"""Every chapter's first code cell installs rnn_core, with the extras its imports need, from
+the URL in _config.yml (rnn_assign.launch).
 
-Fix a failure with ``python -m rnn_core.launch sync`` (it rewrites only the first
+Fix a failure with ``python -m rnn_assign sync`` (it rewrites only the first
 code cell and its ``hide-output`` tag).
 """
 
@@ -8,33 +9,68 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
-from rnn_core import launch
+from rnn_assign import launch
 
-CHAPTERS = launch.chapters()
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CONFIG = ROOT / "_config.yml"
+URL = launch.repository_url(CONFIG)
+CHAPTERS = launch.chapters(BOOK)
+INSTALL_CELL = launch.install_cell(URL, ("book",))
 
 
 def test_install_cell_is_built_from_config_url():
-    url = launch.repository_url()
-    assert url.startswith("https://"), f"_config.yml repository.url looks wrong: {url!r}"
-    assert launch.INSTALL_CELL == launch.install_cell(url)
-    assert f'"rnn_core @ git+{url}"' in launch.INSTALL_CELL
-    assert launch.INSTALL_CELL.splitlines() == [
+    assert URL.startswith("https://"), f"_config.yml repository.url looks wrong: {URL!r}"
+    assert INSTALL_CELL.splitlines() == [
         "# On Colab or another hosted kernel, install rnn_core when it is missing.",
         "try:",
         "    import rnn_core",
         "except ImportError:",
-        f'    %pip install --quiet "rnn_core @ git+{url}"',
+        f'    %pip install --quiet "rnn_core[book] @ git+{URL}"',
     ]
+    assert launch.install_cell(URL).endswith(f'"rnn_core @ git+{URL}"')
+    assert launch.install_cell(URL, ("cli", "book", "cli")).endswith(
+        f'"rnn_core[book,cli] @ git+{URL}"')
+
+
+def _nb(*sources):
+    return {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": s}
+                      for s in sources], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize("sources, extras", [
+    (["import numpy as np\nfrom rnn_core import rnn_forward"], ()),
+    (["from rnn_book import show_source"], ("book",)),
+    (["import matplotlib.pyplot as plt"], ("book",)),
+    (["if True:\n    from threadpoolctl import threadpool_limits", "%time x = 1"], ("cli",)),
+    (["from rnn_assign.edition import make_edition\nimport rnn_book.style"],
+     ("book", "instructor")),
+    # the install cell's own text does not count
+    (['try:\n    import rnn_core\nexcept ImportError:\n    %pip install "tqdm"', "x = 1"], ()),
+])
+def test_extras_come_from_the_imports(sources, extras):
+    assert launch.notebook_extras(_nb(*sources)) == extras
+
+
+def test_every_chapter_installs_what_it_imports():
+    """The book's figures need rnn_book in every chapter; only 5 and 7 limit BLAS threads
+    (threadpoolctl) and only 7 trains with a progress bar (tqdm): the ``cli`` extra."""
+    found = {p.name[:4]: launch.notebook_extras(json.loads(p.read_text())) for p in CHAPTERS}
+    assert found == {"ch01": ("book",), "ch02": ("book",), "ch03": ("book",), "ch04": ("book",),
+                     "ch05": ("book", "cli"), "ch06": ("book",), "ch07": ("book", "cli")}
+    nb = json.loads((BOOK / "instructors.ipynb").read_text())
+    assert launch.notebook_extras(nb) == ("book", "instructor")
 
 
 def test_contributing_shows_the_install_cell():
-    text = (launch.ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    indented = "\n".join("  " + line for line in launch.INSTALL_CELL.splitlines())
-    assert launch.INSTALL_CELL in text or indented in text, (
-        "CONTRIBUTING.md's install cell differs from rnn_core.launch.INSTALL_CELL"
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    indented = "\n".join("  " + line for line in INSTALL_CELL.splitlines())
+    assert INSTALL_CELL in text or indented in text, (
+        "CONTRIBUTING.md's install cell differs from rnn_assign.launch.install_cell(url, ['book'])"
     )
 
 
@@ -44,9 +80,9 @@ def test_there_are_chapters():
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
 def test_first_code_cell_is_install_cell(path):
-    found = launch.problems(path, launch.INSTALL_CELL)
+    found = launch.problems(path, URL)
     assert not found, (
-        f"{path.name}: " + "; ".join(found) + ". Fix: python -m rnn_core.launch sync"
+        f"{path.name}: " + "; ".join(found) + ". Fix: python -m rnn_assign sync"
     )
 
 
@@ -68,15 +104,16 @@ def test_sync_rewrites_only_the_first_code_cell(tmp_path):
     }
     path = tmp_path / "ch01_x.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
-    assert launch.problems(path, launch.INSTALL_CELL)
-    assert launch.sync_notebook(path, launch.INSTALL_CELL)
-    assert launch.problems(path, launch.INSTALL_CELL) == []
+    assert launch.problems(path, URL)
+    assert launch.sync_notebook(path, URL)
+    assert launch.problems(path, URL) == []
     new = json.loads(path.read_text(encoding="utf-8"))
     first, second = new["cells"][1], new["cells"][2]
     assert first["metadata"] == {"tags": ["keep-me", "hide-output"], "other": 1}
     assert first["outputs"] == nb["cells"][1]["outputs"] and first["id"] == "b"
     assert new["cells"][0] == nb["cells"][0] and second == nb["cells"][2]
-    assert not launch.sync_notebook(path, launch.INSTALL_CELL), "sync is not idempotent"
+    assert not launch.sync_notebook(path, URL), "sync is not idempotent"
+    assert "".join(first["source"]) == launch.install_cell(URL)  # imports numpy only
 
 
 def test_sync_inserts_a_missing_install_cell_and_check_cli(tmp_path):
@@ -88,7 +125,7 @@ def test_sync_inserts_a_missing_install_cell_and_check_cli(tmp_path):
           "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (book / "ch09_new.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     config = tmp_path / "_config.yml"
-    shutil.copy(launch.CONFIG, config)
+    shutil.copy(CONFIG, config)
     assert launch.main(["check", "--book", str(book), "--config", str(config)]) == 1
     assert launch.main(["sync", "--book", str(book), "--config", str(config)]) == 0
     assert launch.main(["check", "--book", str(book), "--config", str(config)]) == 0
@@ -107,8 +144,8 @@ def _pins(path):
 
 
 def test_binder_environment_matches_the_pins():
-    binder = launch.ROOT / "binder"
-    root_pins = _pins(launch.ROOT / "requirements.txt")
+    binder = ROOT / "binder"
+    root_pins = _pins(ROOT / "requirements.txt")
     binder_pins = _pins(binder / "requirements.txt")
     for name in ("numpy", "matplotlib"):
         assert name in binder_pins, f"binder/requirements.txt does not pin {name}"
@@ -127,13 +164,13 @@ NEW_URL = "https://github.com/someone-else/rnn-fork"
 def _copy_repo(tmp_path, url=NEW_URL):
     """The files that hold the repository URL, copied to ``tmp_path``, with ``url`` in _config.yml."""
     (tmp_path / "book").mkdir()
-    for path in sorted(launch.BOOK.glob("*.ipynb")) + sorted(launch.BOOK.glob("*.md")):
+    for path in sorted(BOOK.glob("*.ipynb")) + sorted(BOOK.glob("*.md")):
         shutil.copy(path, tmp_path / "book" / path.name)
     for name in ("CONTRIBUTING.md", "README.md"):
-        shutil.copy(launch.ROOT / name, tmp_path / name)
-    old = launch.repository_url()
+        shutil.copy(ROOT / name, tmp_path / name)
+    old = URL
     config = tmp_path / "_config.yml"
-    text = launch.CONFIG.read_text(encoding="utf-8")
+    text = CONFIG.read_text(encoding="utf-8")
     assert f"  url: {old}\n" in text
     config.write_text(text.replace(f"  url: {old}\n", f"  url: {url}\n"), encoding="utf-8")
     return config, old
@@ -141,7 +178,20 @@ def _copy_repo(tmp_path, url=NEW_URL):
 
 def test_the_repository_is_in_sync(capsys):
     """Every copy of the URL (notebooks, book pages, CONTRIBUTING.md, README.md) matches _config.yml."""
-    assert launch.main(["check"]) == 0, capsys.readouterr().out
+    assert launch.main(["check", "--root", str(ROOT)]) == 0, capsys.readouterr().out
+
+
+def test_check_and_sync_from_the_command_line(tmp_path):
+    """``python -m rnn_assign check`` reads the repository in the current directory."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "rnn_assign", "check"], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 0 and "in sync" in proc.stdout, proc.stdout + proc.stderr
+    lost = subprocess.run([sys.executable, "-m", "rnn_assign", "check"], capture_output=True,
+                          text=True, timeout=60, cwd=tmp_path)
+    assert lost.returncode == 2 and "--root" in lost.stderr and "Traceback" not in lost.stderr
 
 
 def test_check_and_sync_every_copy_of_a_changed_url(tmp_path, capsys):
@@ -155,7 +205,7 @@ def test_check_and_sync_every_copy_of_a_changed_url(tmp_path, capsys):
         "book/instructors.ipynb", "book/intro.md", "CONTRIBUTING.md"}
     assert expected <= named, out
     assert all(old in line and NEW_URL in line for line in stale), out
-    assert "not rnn_core.launch.INSTALL_CELL" not in out, "say the URL differs"
+    assert "not the install cell" not in out, "say the URL differs"
 
     assert launch.main(["sync", "--config", str(config)]) == 0
     capsys.readouterr()
@@ -206,8 +256,8 @@ def test_missing_config_is_a_one_line_error(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "rnn_core.launch", "--config",
-                           str(tmp_path / "_config.yml"), "check"],
+    proc = subprocess.run([sys.executable, "-m", "rnn_assign", "check", "--config",
+                           str(tmp_path / "_config.yml")],
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -216,8 +266,8 @@ def test_missing_config_is_a_one_line_error(tmp_path):
 
 def test_intro_installs_jupyterlab_before_starting_it():
     """requirements.txt (what make book installs) has no JupyterLab: the intro says to install it."""
-    intro = (launch.BOOK / "intro.md").read_text(encoding="utf-8")
-    requirements = (launch.ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
+    intro = (BOOK / "intro.md").read_text(encoding="utf-8")
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
     if "jupyter lab" in intro and "jupyterlab" not in requirements:
         install = intro.find(".venv/bin/pip install jupyterlab jupyterlab-myst")
         assert 0 <= install < intro.find(".venv/bin/jupyter lab"), (

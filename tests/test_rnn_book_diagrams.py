@@ -1,4 +1,4 @@
-"""Smoke tests for the Part I diagrams: a white Figure whose labels name every tensor and its shape."""
+"""rnn_book.diagrams, Part I (cell, unrolled, primitives) and the chapter graph: a white Figure whose labels name every tensor and its shape."""
 
 import matplotlib
 
@@ -10,8 +10,8 @@ import pytest  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from rnn_core.diagrams.cell import rnn_cell_diagram  # noqa: E402
-from rnn_core.diagrams.unrolled import unrolled_rnn_diagram  # noqa: E402
+from rnn_book.diagrams.cell import rnn_cell_diagram  # noqa: E402
+from rnn_book.diagrams.unrolled import unrolled_rnn_diagram  # noqa: E402
 
 
 def _texts(fig):
@@ -73,7 +73,7 @@ def test_unrolled_diagram_rejects_bad_T(T):
 
 
 def test_style_tables_are_read_only_and_the_style_still_applies():
-    from rnn_core import style
+    from rnn_book import style
 
     with pytest.raises(TypeError):
         style.OKABE_ITO["blue"] = "#FF0000"
@@ -98,7 +98,7 @@ def test_style_tables_are_read_only_and_the_style_still_applies():
 
 
 def test_diagram_tables_are_read_only():
-    from rnn_core.diagrams import graph, primitives
+    from rnn_book.diagrams import graph, primitives
 
     for table, key in [(primitives.ROLE_COLOURS, "param"), (primitives.ACT_SYMBOLS, "tanh"),
                        (graph._ACT_DERIV, "tanh")]:
@@ -107,7 +107,7 @@ def test_diagram_tables_are_read_only():
 
 
 def test_diagrams_share_one_activation_table_and_check():
-    from rnn_core.diagrams import cell, graph, primitives
+    from rnn_book.diagrams import cell, graph, primitives
     from rnn_core.validation import ACTIVATIONS
 
     assert tuple(primitives.ACT_SYMBOLS) == ACTIVATIONS
@@ -127,10 +127,58 @@ def test_diagrams_share_one_activation_table_and_check():
 def test_primitives_document_inputs_and_outputs(name):
     import inspect
 
-    from rnn_core.diagrams import primitives
+    from rnn_book.diagrams import primitives
 
     func = getattr(primitives, name)
     doc = inspect.getdoc(func)
     assert "Parameters\n----------" in doc and "Returns\n-------" in doc, name
     for param in inspect.signature(func).parameters:
         assert param.lstrip("*") in doc, f"{name}: {param} is not documented"
+
+
+def test_chapter_graph_draws_every_chapter_and_dependency():
+    import matplotlib
+    from matplotlib.patches import FancyArrowPatch
+
+    from rnn_book.table import CHAPTERS
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rnn_book.diagrams.chapters import chapter_graph, dependency_edges
+
+    fig = chapter_graph()
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    for c in CHAPTERS.values():
+        assert sum(t.startswith(f"Chapter {c.number}\n") for t in texts) == 1
+        assert any(f"~{c.minutes} min" in t for t in texts if t.startswith(f"Chapter {c.number}"))
+    edges = dependency_edges()
+    assert (1, 2) in edges and (4, 5) in edges
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    assert len(arrows) == len(edges)
+    assert fig.get_facecolor()[:3] == (1.0, 1.0, 1.0) and fig.get_facecolor()[3] == 1.0
+    plt.close(fig)
+    bad = dict(CHAPTERS)
+    bad[2] = bad[2]._replace(depends_on=(3,))
+    with pytest.raises(ValueError, match="chapter 2 depends on 3"):
+        dependency_edges(bad)
+
+
+
+def test_instructor_page_is_a_notebook_with_the_graph():
+    import json
+    from pathlib import Path
+
+    book = Path(__file__).resolve().parents[1] / "book"
+    assert not (book / "instructors.md").exists()
+    nb = json.loads((book / "instructors.ipynb").read_text())
+    fig = [c for c in nb["cells"] if "chapter_graph()" in "".join(c["source"])]
+    assert len(fig) == 1
+    meta = fig[0]["metadata"]["mystnb"]
+    assert meta["figure"]["name"] == "fig-instructors-chapters" and meta["image"]["alt"]
+    text = "".join("".join(c["source"]) for c in nb["cells"])
+    for needle in ("nbgitpuller", "Binder", "Colab", "hide_solutions", "--config",
+                   "python -m rnn_assign student", "python -m rnn_assign grade"):
+        assert needle in text, needle
+

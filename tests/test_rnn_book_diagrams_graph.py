@@ -1,4 +1,4 @@
-"""Smoke tests for the Part II diagrams (rnn_core.diagrams.graph)."""
+"""Smoke tests for the Part II diagrams (rnn_book.diagrams.graph)."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from rnn_core.diagrams.graph import bptt_diagram, step_graph_diagram  # noqa: E402
+from rnn_book.diagrams.graph import bptt_diagram, step_graph_diagram  # noqa: E402
 
 
 def _texts(fig):

@@ -2,8 +2,8 @@
 
 Three kinds per function:
 
-* **gradient**: a backward pass against central differences
-  (:func:`rnn_core.gradcheck.numerical_gradient`) of a forward written here
+* **gradient**: a backward pass against central differences (the reference
+  :func:`rnn_core.gradcheck.numerical_gradient`, never the submission's) of a forward written here
   directly from the book's equations, not of the code under test;
 * **fixed**: fixed inputs whose expected outputs were worked out by hand (the
   arithmetic is in the comments) or in closed form;
@@ -14,11 +14,11 @@ Three kinds per function:
 The gradient checks draw their inputs from :data:`SEED` too. This file holds the
 answers (expected values, the derivations in comments, reference loops), so the
 student editions do not contain it: they get ``check.py``, built from
-:mod:`rnn_core.assign.student_checks`.
+:mod:`rnn_assign.student_checks`. The helpers both use live in :mod:`rnn_assign.checklib`.
 
-This module must stay self-contained (numpy only, no ``rnn_core`` imports): the
-grader loads the *reference* copy of it by file path and hands it the
-*submission's* ``rnn_core`` as ``rnn``, so a student cannot edit the checks
+This module must stay self-contained (numpy and ``checklib`` only, no ``rnn_core``
+imports): the grader writes it, joined with ``checklib``, next to its runner and hands
+it the *submission's* ``rnn_core`` as ``rnn``, so a student cannot edit the checks
 that grade them.
 """
 
@@ -29,12 +29,21 @@ import warnings
 
 import numpy as np
 
+from .checklib import (
+    ACTIVATIONS,
+    _close,
+    _grads,
+    _PlainSGD,
+    affine_gradients,
+    embedding_gradients,
+    rnn_inputs,
+    sequence_gradients,
+    step_gradients,
+    xent_gradients,
+)
+
 #: Seed of the random and gradient checks, set by the runner (``--seed``); None: fixed seeds.
 SEED = None
-
-GRAD_TOL = 1e-6  # rel_error of analytic vs numerical gradients, float64
-FIXED_TOL = 1e-9
-
 
 # --- the book's equations, written out as plainly as possible -------------------------------
 
@@ -79,43 +88,10 @@ def _xent(theta, y, mask=None):
     return (nll * mask).sum() / mask.sum()
 
 
-def _rel(a, b):
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise AssertionError(f"shape {a.shape}, expected {b.shape}")
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
-
-
-def _close(name, got, expected, tol=FIXED_TOL):
-    got = np.asarray(got, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    if got.shape != expected.shape:
-        raise AssertionError(f"{name}: shape {got.shape}, expected {expected.shape}")
-    if not np.allclose(got, expected, rtol=tol, atol=tol):
-        raise AssertionError(f"{name}: got {np.round(got, 4).tolist()}, "
-                             f"expected {np.round(expected, 4).tolist()}")
-
-
-def _grads(names, analytic, numeric):
-    worst = 0.0
-    for name, a, n in zip(names, analytic, numeric):
-        err = _rel(a, n)
-        if not err < GRAD_TOL:
-            raise AssertionError(f"{name}: relative error {err:.1e} (limit {GRAD_TOL:.0e})")
-        worst = max(worst, err)
-    return f"max rel. error {worst:.1e}"
-
-
 def _params(rng, d=3, Dh=5, N=2, T=4, scale=0.6):
-    return dict(
-        x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * scale,
-        Wh=rng.normal(size=(Dh, Dh)) * scale, We=rng.normal(size=(Dh, d)) * scale,
-        b1=rng.normal(size=Dh) * 0.3,
-    )
+    return rnn_inputs(rng, d=d, Dh=Dh, N=N, T=T, scale=scale)
 
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 # Hand-worked one-step example, N=2, d=3, Dh=2 (Wh not symmetric, so Wh vs Wh.T shows).
 _S_Wh = np.array([[1.0, 2.0], [0.0, -1.0]])
@@ -225,34 +201,7 @@ def xent_fixed(rnn, numgrad):
     return "ln 4 for uniform logits, ln(8/5) and ln 8, a mask, logits of 1000"
 
 
-def xent_gradient(rnn, numgrad):
-    rng = _rng(3)
-    theta, y = rng.normal(size=(2, 3, 5)) * 2, rng.integers(0, 5, size=(2, 3))
-    mask = np.array([[True, True, False], [True, False, True]])
-    _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
-    return _grads(["dtheta"], [d], [numgrad(lambda t: _xent(t, y, mask), theta)])
-
-
 # --- chapter 4 -----------------------------------------------------------------------------
-
-def step_backward_gradient(rnn, numgrad):
-    rng = _rng(4)
-    worst = []
-    for act in ACTIVATIONS:
-        p = _params(rng)
-        x, h, Wh, We, b1 = p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"]
-        dh = rng.normal(size=h.shape)
-        _, cache = rnn.rnn_step_forward(x, h, Wh, We, b1, act)
-        got = rnn.rnn_step_backward(dh, cache)
-        num = [numgrad(lambda v: _step(v, h, Wh, We, b1, act), x, dh),
-               numgrad(lambda v: _step(x, v, Wh, We, b1, act), h, dh),
-               numgrad(lambda v: _step(x, h, v, We, b1, act), Wh, dh),
-               numgrad(lambda v: _step(x, h, Wh, v, b1, act), We, dh),
-               numgrad(lambda v: _step(x, h, Wh, We, v, act), b1, dh)]
-        worst.append(_grads([f"{n} ({act})" for n in ("dx_t", "dh_prev", "dWh", "dWe", "db1")],
-                            got, num))
-    return "; ".join(worst[-1:]) + " (sigmoid, tanh, relu)"
-
 
 def step_backward_fixed(rnn, numgrad):
     # relu at a = [[1.5, -1], [5.5, -1]]: act' = [[1, 0], [1, 0]]; dh_next = [[1, 1], [2, 2]]
@@ -269,21 +218,6 @@ def step_backward_fixed(rnn, numgrad):
     if not np.array_equal(dh, keep):
         raise AssertionError("dh_next was modified")
     return "hand-worked relu step"
-
-
-def _affine_case():
-    rng = _rng(5)
-    return rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5), \
-        rng.normal(size=(2, 3, 5))
-
-
-def affine_backward_gradient(rnn, numgrad):
-    h, U, b2, dt = _affine_case()
-    _, cache = rnn.affine_forward(h, U, b2)
-    got = rnn.affine_backward(dt, cache)
-    num = [numgrad(lambda v: v @ U + b2, h, dt), numgrad(lambda v: h @ v + b2, U, dt),
-           numgrad(lambda v: h @ U + v, b2, dt)]
-    return _grads(["dh", "dU", "db2"], got, num)
 
 
 def affine_backward_fixed(rnn, numgrad):
@@ -304,13 +238,6 @@ def embedding_backward_fixed(rnn, numgrad):
     # id 2 appears twice: (1, 2) + (5, 6); id 1 never
     _close("dE", dE, [[3.0, 4.0], [0.0, 0.0], [6.0, 8.0]])
     return "a repeated id sums its gradients"
-
-
-def embedding_backward_gradient(rnn, numgrad):
-    rng = _rng(6)
-    ids, E, dx = rng.integers(0, 4, size=(3, 5)), rng.normal(size=(4, 3)), rng.normal(size=(3, 5, 3))
-    _, cache = rnn.embedding_forward(ids, E)
-    return _grads(["dE"], [rnn.embedding_backward(dx, cache)], [numgrad(lambda v: v[ids], E, dx)])
 
 
 # --- chapter 5 -----------------------------------------------------------------------------
@@ -340,22 +267,6 @@ def recurrence_fixed(rnn, numgrad):
     _close("da", da, np.array([4.0, 2.0, 1.0]).reshape(1, 3, 1))
     _close("dh0", dh0, [[8.0]])
     return "dh3 = 1 on h_t = 2 h_(t-1) + x_t: da = (4, 2, 1), dh0 = 8"
-
-
-def rnn_backward_gradient(rnn, numgrad):
-    rng = _rng(8)
-    for act in ACTIVATIONS:
-        p = _params(rng)
-        dh = rng.normal(size=(2, 4, 5))
-        keep = dh.copy()
-        _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
-        got = rnn.rnn_backward(dh, cache)
-        if not np.array_equal(dh, keep):
-            raise AssertionError("dh was modified")
-        num = [numgrad(lambda v, k=k: _unroll(**{**p, k: v}, activation=act), p[k], dh)
-               for k in ("x", "h0", "Wh", "We", "b1")]
-        msg = _grads([f"{n} ({act})" for n in ("dx", "dh0", "dWh", "dWe", "db1")], got, num)
-    return msg + " (sigmoid, tanh, relu)"
 
 
 def rnn_backward_fixed(rnn, numgrad):
@@ -390,16 +301,6 @@ def truncated_fixed(rnn, numgrad):
         for name, g, e in zip(("dx", "dh0", "dWh", "dWe", "db1"), got, exp):
             _close(f"{name} (window {window})", np.ravel(g), np.ravel(e))
     return "scalar chain with windows 1, 2 and 3 in closed form"
-
-
-def truncated_gradient(rnn, numgrad):
-    rng = _rng(9)
-    p = _params(rng)
-    dh = rng.normal(size=(2, 4, 5))
-    got = rnn.truncated_rnn_backward(**p, dh=dh, window=10, activation="tanh")
-    num = [numgrad(lambda v, k=k: _unroll(**{**p, k: v}, activation="tanh"), p[k], dh)
-           for k in ("x", "h0", "Wh", "We", "b1")]
-    return _grads(["dx", "dh0", "dWh", "dWe", "db1"], got, num) + " (window >= T is full BPTT)"
 
 
 def clip_fixed(rnn, numgrad):
@@ -481,17 +382,6 @@ def sample_fixed(rnn, numgrad):
     if len(ids) != 0:
         raise AssertionError(f"length 0 gave {len(ids)} ids")
     return "a model that counts 0 1 2 3 0 ..."
-
-
-class _PlainSGD:
-    """``p - lr * g``: the grader's own optimiser, so a train check does not rest on optim.py."""
-
-    def __init__(self):
-        self.t, self.state = 0, {}  # train() snapshots these of any optimiser; no slots here
-
-    def step(self, params, grads, lr):
-        self.t += 1
-        return {k: params[k] - lr * grads[k] for k in params}
 
 
 def train_fixed(rnn, numgrad):
@@ -701,19 +591,27 @@ CHECKS = {
     "affine_forward": [("fixed", "hand-worked scores", affine_forward_fixed),
                        ("random", "random sizes", affine_forward_random)],
     "softmax_cross_entropy": [("fixed", "closed-form losses", xent_fixed),
-                              ("gradient", "dtheta vs numerical", xent_gradient),
+                              ("gradient", "dtheta vs numerical", lambda rnn, g: xent_gradients(
+                                  rnn, g, _rng(3), _xent)),
                               ("random", "random logits and mask", xent_random)],
-    "rnn_step_backward": [("gradient", "all five vs numerical", step_backward_gradient),
+    "rnn_step_backward": [("gradient", "all five vs numerical", lambda rnn, g: step_gradients(
+                              rnn, g, _rng(4), _step)),
                           ("fixed", "hand-worked relu step", step_backward_fixed)],
-    "affine_backward": [("gradient", "dh, dU, db2 vs numerical", affine_backward_gradient),
+    "affine_backward": [("gradient", "dh, dU, db2 vs numerical", lambda rnn, g: affine_gradients(
+                            rnn, g, _rng(5), lambda h, U, b2: h @ U + b2)),
                         ("fixed", "all-ones upstream", affine_backward_fixed)],
-    "embedding_backward": [("gradient", "dE vs numerical", embedding_backward_gradient),
+    "embedding_backward": [("gradient", "dE vs numerical", lambda rnn, g: embedding_gradients(
+                               rnn, g, _rng(6), lambda ids, E: E[ids])),
                            ("fixed", "repeated ids", embedding_backward_fixed)],
     "backprop_recurrence": [("gradient", "da, dh0, total vs numerical", recurrence_gradient),
                             ("fixed", "scalar chain", recurrence_fixed)],
-    "rnn_backward": [("gradient", "all five vs numerical", rnn_backward_gradient),
+    "rnn_backward": [("gradient", "all five vs numerical", lambda rnn, g: sequence_gradients(
+                         rnn, g, _rng(8), _unroll,
+                         lambda dh, p, act: rnn.rnn_backward(dh, rnn.rnn_forward(**p, activation=act)[1]))),
                      ("fixed", "scalar chain", rnn_backward_fixed)],
-    "truncated_rnn_backward": [("gradient", "full window vs numerical", truncated_gradient),
+    "truncated_rnn_backward": [("gradient", "full window vs numerical", lambda rnn, g: sequence_gradients(
+                                   rnn, g, _rng(9), _unroll, lambda dh, p, act: rnn.truncated_rnn_backward(
+                                       **p, dh=dh, window=10, activation=act))),
                                ("fixed", "scalar chain, windows 1-3", truncated_fixed)],
     "clip_gradients": [("fixed", "norm 5 example", clip_fixed),
                        ("random", "random gradients", clip_random)],
