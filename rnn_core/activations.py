@@ -54,13 +54,13 @@ def softmax(x):
     -------
     p : (..., V) probabilities, the dtype of ``x``; each row sums to 1.
     """
-    x = _check_logits(x)
     ### BEGIN SOLUTION
+    x = _check_logits(x)
     shifted = x - x.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
     p = e / e.sum(axis=-1, keepdims=True)
-    ### END SOLUTION
     return p
+    ### END SOLUTION
 
 
 def log_softmax(x):

@@ -54,8 +54,8 @@ def rnn_step_forward(x_t, h_prev, Wh, We, b1, activation="sigmoid"):
     ### BEGIN SOLUTION
     a = h_prev @ Wh.T + x_t @ We.T + b1
     h_next = activate(a, activation)
-    ### END SOLUTION
     return h_next, StepCache(x_t, h_prev, h_next, Wh, We, activation)
+    ### END SOLUTION
 
 
 @shapes(cache=StepCache, dh_next="N Dh")
@@ -86,5 +86,5 @@ def rnn_step_backward(dh_next, cache):
     dWh = da.T @ cache.h_prev
     dWe = da.T @ cache.x_t
     db1 = da.sum(axis=0)
-    ### END SOLUTION
     return dx_t, dh_prev, dWh, dWe, db1
+    ### END SOLUTION

@@ -76,16 +76,16 @@ def clip_gradients(grads: dict, max_norm, mode: str = "norm"):
     clipped : dict name -> array, new arrays of the same shapes and dtypes.
     norm : float, the global norm before clipping.
     """
+    ### BEGIN SOLUTION
     if mode not in ("norm", "value"):
         raise ValueError(f"mode: expected 'norm' or 'value', got {mode!r}")
     max_norm = check_positive_real("max_norm", max_norm)
     grads = _check_grads(grads)  # also rejects NaN and inf: clipping cannot repair them
     norm = _global_norm(grads)  # checked once, just above
-    ### BEGIN SOLUTION
     if mode == "norm":
         scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
         clipped = {k: g * g.dtype.type(scale) for k, g in grads.items()}
     else:
         clipped = {k: np.clip(g, -g.dtype.type(max_norm), g.dtype.type(max_norm)) for k, g in grads.items()}
-    ### END SOLUTION
     return clipped, norm
+    ### END SOLUTION

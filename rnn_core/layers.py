@@ -33,17 +33,17 @@ def affine_forward(h, U, b2):
     theta : (N, T, V) unnormalised log-probabilities (logits).
     cache : AffineCache for :func:`affine_backward`.
     """
+    ### BEGIN SOLUTION
     dims = Dims()
     h, U, b2 = check_floats(
         dims, h=(h, ("N", "T", "Dh")), U=(U, ("Dh", "V")), b2=(b2, ("V",))
     )
     N, T, Dh = h.shape
     V = U.shape[1]
-    ### BEGIN SOLUTION
     theta = (h.reshape(N * T, Dh) @ U).reshape(N, T, V)
     theta += b2
-    ### END SOLUTION
     return theta, AffineCache(h, U)
+    ### END SOLUTION
 
 
 def affine_backward(dtheta, cache):
@@ -61,19 +61,19 @@ def affine_backward(dtheta, cache):
     -------
     dh : (N, T, Dh), dU : (Dh, V), db2 : (V,)
     """
+    ### BEGIN SOLUTION
     cache = check_cache("cache", cache, AffineCache, "affine_forward")
     N, T, Dh = cache.h.shape
     V = cache.U.shape[1]
     dtheta = check_upstream(
         "dtheta", dtheta, ("N", "T", "V"), Dims(N=N, T=T, V=V), cache.h.dtype
     )
-    ### BEGIN SOLUTION
     dtheta_flat = dtheta.reshape(N * T, V)
     dh = (dtheta_flat @ cache.U.T).reshape(N, T, Dh)
     dU = cache.h.reshape(N * T, Dh).T @ dtheta_flat
     db2 = dtheta_flat.sum(axis=0)
-    ### END SOLUTION
     return dh, dU, db2
+    ### END SOLUTION
 
 
 class EmbeddingCache(NamedTuple):
@@ -97,13 +97,13 @@ def embedding_forward(ids, E):
     x : (N, T, d) embedded inputs (a copy, not a view of ``E``).
     cache : EmbeddingCache for :func:`embedding_backward`.
     """
+    ### BEGIN SOLUTION
     dims = Dims()
     (E,) = check_floats(dims, E=(E, ("V", "d")))
     ids = as_index_array("ids", ids, ("N", "T"), dims, upper=E.shape[0])
-    ### BEGIN SOLUTION
     x = E[ids]
-    ### END SOLUTION
     return x, EmbeddingCache(ids.copy(), E.shape, E.dtype)
+    ### END SOLUTION
 
 
 def embedding_backward(dx, cache):
@@ -120,12 +120,12 @@ def embedding_backward(dx, cache):
     -------
     dE : (V, d)
     """
+    ### BEGIN SOLUTION
     cache = check_cache("cache", cache, EmbeddingCache, "embedding_forward")
     V, d = cache.E_shape
     N, T = cache.ids.shape
     dx = check_upstream("dx", dx, ("N", "T", "d"), Dims(N=N, T=T, d=d), cache.dtype)
-    ### BEGIN SOLUTION
     dE = np.zeros((V, d), dtype=dx.dtype)
     np.add.at(dE, cache.ids.reshape(-1), dx.reshape(N * T, d))
-    ### END SOLUTION
     return dE
+    ### END SOLUTION

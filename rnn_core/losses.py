@@ -27,6 +27,7 @@ def softmax_cross_entropy(theta, y, mask=None):
     loss : float
     dtheta : (N, T, V), the dtype of ``theta``.
     """
+    ### BEGIN SOLUTION
     dims = Dims()
     theta = as_float_array("theta", theta, ("N", "T", "V"), dims)
     N, T, V = theta.shape
@@ -39,7 +40,6 @@ def softmax_cross_entropy(theta, y, mask=None):
                              f"{mask.shape})")
     else:
         count = N * T
-    ### BEGIN SOLUTION
     shifted = theta - theta.max(axis=-1, keepdims=True)  # exact for huge logits
     target = np.take_along_axis(shifted, y[..., None], axis=-1)[..., 0]  # (N, T)
     probs = np.exp(shifted, out=shifted)  # reuses the buffer: one large array in all
@@ -56,5 +56,5 @@ def softmax_cross_entropy(theta, y, mask=None):
     if mask is not None:
         dtheta *= mask[..., None]
     dtheta /= count
-    ### END SOLUTION
     return loss, dtheta.astype(theta.dtype, copy=False)
+    ### END SOLUTION

@@ -89,16 +89,16 @@ class NGram:
 
         ids : (L,) integer ids in [0, V), L >= order. Returns (L - order + 1,) float64.
         """
+        ### BEGIN SOLUTION
         if self._grams is None:
             raise ValueError("NGram: call fit(ids) before scoring")
         ids = _check_ids("ids", ids, self.V, self.order)
         codes = _codes(ids, self.order, self.V)
-        ### BEGIN SOLUTION
         c_gram = self._lookup(self._grams, self._gram_counts, codes)
         c_ctx = self._lookup(self._ctx, self._ctx_counts, codes // self.V)
         p = (c_gram + self.k) / (c_ctx + self.k * self.V)
-        ### END SOLUTION
         return np.log2(p)
+        ### END SOLUTION
 
     def bits_per_char(self, ids) -> float:
         """Mean ``-log2 P`` over the characters of ``ids`` that have a full context."""

@@ -109,8 +109,8 @@ class SGD(Optimizer):
         v = self.state["v"][k] * p.dtype.type(self.momentum) + g
         self.state["v"][k] = v
         new = p - p.dtype.type(lr) * v
-        ### END SOLUTION
         return new
+        ### END SOLUTION
 
 
 class Adagrad(Optimizer):
@@ -130,8 +130,8 @@ class Adagrad(Optimizer):
         G = self.state["G"][k] + g * g
         self.state["G"][k] = G
         new = p - p.dtype.type(lr) * g / (np.sqrt(G) + p.dtype.type(self.eps))
-        ### END SOLUTION
         return new
+        ### END SOLUTION
 
 
 class Adam(Optimizer):
@@ -163,8 +163,8 @@ class Adam(Optimizer):
         m_hat = m / (1 - b1**t)
         v_hat = v / (1 - b2**t)
         new = p - (lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.dtype, copy=False)
-        ### END SOLUTION
         return new
+        ### END SOLUTION
 
 
 #: name -> optimiser class, read-only (the command line's ``--optimizer`` choices).

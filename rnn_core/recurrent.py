@@ -61,6 +61,7 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
         It is read-only, because the cache holds the same numbers for the backward pass.
     cache : RNNCache for :func:`rnn_backward`.
     """
+    ### BEGIN SOLUTION
     check_activation(activation)
     dims = Dims()
     Wh, We, b1, x, h0 = check_floats(
@@ -73,7 +74,6 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     )
     N, T, d = x.shape
     Dh = Wh.shape[0]
-    ### BEGIN SOLUTION
     # The input projection of all T steps in one matmul, before the loop.
     a = (x.reshape(N * T, d) @ We.T).reshape(N, T, Dh)
     a += b1
@@ -84,10 +84,10 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
         a[:, t] += h_prev @ Wh_T  # only the recurrence stays in the loop
         h[:, t] = activate(a[:, t], activation)
         h_prev = h[:, t]
-    ### END SOLUTION
     h_out = h.view()
     h_out.flags.writeable = False
     return h_out, RNNCache(x, h0, h, Wh, We, activation)
+    ### END SOLUTION
 
 
 def backprop_recurrence(dh, cache, keep_total=False, *, _checked=False):
@@ -111,6 +111,7 @@ def backprop_recurrence(dh, cache, keep_total=False, *, _checked=False):
     ``_checked`` is private: :func:`rnn_backward` sets it because it has made
     the same checks of ``dh`` and ``cache`` already.
     """
+    ### BEGIN SOLUTION
     if not _checked:
         cache = check_cache("cache", cache, RNNCache, "rnn_forward")
     N, T, Dh = cache.h.shape
@@ -118,7 +119,6 @@ def backprop_recurrence(dh, cache, keep_total=False, *, _checked=False):
         dh = check_upstream(
             "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
         )
-    ### BEGIN SOLUTION
     da = np.empty_like(cache.h)
     total = np.empty_like(da) if keep_total else None
     carried = np.zeros_like(cache.h0)  # nothing arrives at h_T from a step T+1
@@ -129,10 +129,10 @@ def backprop_recurrence(dh, cache, keep_total=False, *, _checked=False):
         da[:, t] = g * activation_derivative(cache.h[:, t], cache.activation)
         carried = da[:, t] @ cache.Wh
     dh0 = carried
-    ### END SOLUTION
     if keep_total:
         return da, dh0, total
     return da, dh0
+    ### END SOLUTION
 
 
 def rnn_backward(dh, cache):
@@ -155,13 +155,13 @@ def rnn_backward(dh, cache):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
+    ### BEGIN SOLUTION
     cache = check_cache("cache", cache, RNNCache, "rnn_forward")
     N, T, Dh = cache.h.shape
     dh = check_upstream(
         "dh", dh, ("N", "T", "Dh"), Dims(N=N, T=T, Dh=Dh), cache.h.dtype
     )
     d = cache.x.shape[2]
-    ### BEGIN SOLUTION
     da, dh0 = backprop_recurrence(dh, cache, _checked=True)  # both checked above
     da_flat = da.reshape(N * T, Dh)
     # Shared weights: one matmul over all N*T rows sums the contributions of every step.
@@ -171,5 +171,5 @@ def rnn_backward(dh, cache):
     # The state each step read: h_{t-1} = h0, h_1, ..., h_{T-1} (one (N, T, Dh) copy).
     h_prev = np.concatenate((cache.h0[:, None], cache.h[:, :-1]), axis=1)
     dWh = da_flat.T @ h_prev.reshape(N * T, Dh)
-    ### END SOLUTION
     return dx, dh0, dWh, dWe, db1
+    ### END SOLUTION

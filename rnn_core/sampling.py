@@ -47,6 +47,7 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
     -------
     ids : (length,) int64, the sampled ids (the prefix not included).
     """
+    ### BEGIN SOLUTION
     if not isinstance(model, CharRNN):
         raise ValueError(f"model: expected a CharRNN, got {type(model).__name__}")
     rng = check_generator("rng", rng)
@@ -74,7 +75,6 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
         h = activate(h @ Wh_T + p["E"][[i]] @ We_T + b1, act)
     current = prefix[-1]
     out = np.empty(length, dtype=np.int64)
-    ### BEGIN SOLUTION
     for t in range(length):
         h = activate(h @ Wh_T + p["E"][[current]] @ We_T + b1, act)  # (1, Dh)
         theta = h @ U  # (1, V)
@@ -82,8 +82,8 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
         probs = apply_temperature(theta[0], temperature)
         current = int(rng.choice(len(probs), p=probs))
         out[t] = current
-    ### END SOLUTION
     return out
+    ### END SOLUTION
 
 
 def sample_text(model, vocab, rng, length: int = 200, temperature: float = 1.0, prompt: str = ""):

@@ -154,6 +154,7 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
     TrainingDivergedError : the loss or a parameter became NaN or infinite.
     TrainingInterrupted : on KeyboardInterrupt, with the run as of the last completed step.
     """
+    ### BEGIN SOLUTION
     from tqdm import tqdm
 
     optimizer = copy.deepcopy(optimizer)
@@ -176,7 +177,6 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
         bar = tqdm(total=config.steps, initial=state.step, disable=not progress, **options)
         while state.step < config.steps:
             step, lr = state.step, config.lr_at(state.step)
-            ### BEGIN SOLUTION
             x, y, reset = batcher.window(state.position)
             if reset:
                 h = model.zero_state(batcher.N)  # the streams wrapped around
@@ -192,7 +192,6 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
             if config.clip is not None:
                 grads, _ = clip_gradients(grads, config.clip)
             params = optimizer.step(params, grads, lr)
-            ### END SOLUTION
             bad = [k for k, p in params.items() if not np.all(np.isfinite(p))]
             if bad:
                 raise _diverged(f"parameter(s) {', '.join(bad)} became NaN or infinite", step, lr)
@@ -217,3 +216,4 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
         if bar is not None:
             bar.close()
     return model, optimizer, state
+    ### END SOLUTION

@@ -40,6 +40,7 @@ def truncated_rnn_backward(x, h0, Wh, We, b1, dh, window, activation="sigmoid"):
     dWe : (Dh, d)
     db1 : (Dh,)
     """
+    ### BEGIN SOLUTION
     check_activation(activation)
     dims = Dims()
     Wh, We, b1, x, h0, dh = check_floats(
@@ -54,7 +55,6 @@ def truncated_rnn_backward(x, h0, Wh, We, b1, dh, window, activation="sigmoid"):
     if not isinstance(window, (int, np.integer)) or isinstance(window, bool) or window < 1:
         raise ValueError(f"window: expected a positive int, got {window!r}")
     T = x.shape[1]
-    ### BEGIN SOLUTION
     dx = np.empty_like(x)
     dWh, dWe, db1 = np.zeros_like(Wh), np.zeros_like(We), np.zeros_like(b1)
     dh0 = None
@@ -72,5 +72,5 @@ def truncated_rnn_backward(x, h0, Wh, We, b1, dh, window, activation="sigmoid"):
         if s == 0:
             dh0 = dh_start  # later dh_start are dropped: that is the truncation
         h_start = h_w[:, -1]  # the state handed to the next window
-    ### END SOLUTION
     return dx, dh0, dWh, dWe, db1
+    ### END SOLUTION

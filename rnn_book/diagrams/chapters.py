@@ -1,6 +1,6 @@
 """How the chapters depend on each other (the instructor page).
 
-Drawn from :data:`rnn_core.assign.table.CHAPTERS`, so a new chapter appears
+Drawn from :data:`rnn_book.table.CHAPTERS`, so a new chapter appears
 here as soon as it has an entry in that table.
 """
 
@@ -27,7 +27,7 @@ def _part_of(number: int) -> tuple[int, str, str]:
 def dependency_edges(chapters=None) -> list[tuple[int, int]]:
     """``(prerequisite, chapter)`` pairs; each prerequisite must be an earlier chapter."""
     if chapters is None:
-        from ..assign.table import CHAPTERS as chapters
+        from ..table import CHAPTERS as chapters
     edges = []
     for c in chapters.values():
         for dep in c.depends_on:
@@ -47,14 +47,14 @@ def chapter_graph(chapters=None):
 
     Parameters
     ----------
-    chapters : mapping number -> Chapter, default :data:`rnn_core.assign.table.CHAPTERS`.
+    chapters : mapping number -> Chapter, default :data:`rnn_book.table.CHAPTERS`.
 
     Returns
     -------
     fig : matplotlib Figure on an opaque white background.
     """
     if chapters is None:
-        from ..assign.table import CHAPTERS as chapters
+        from ..table import CHAPTERS as chapters
     edges = dependency_edges(chapters)
     numbers = sorted(chapters)
     step, bw, bh = 3.3, 2.8, 2.1

@@ -1,8 +1,8 @@
 """The one table that ties chapters to the ``rnn_core`` functions they derive.
 
 A chapter plugs into the student editions, the grader, the instructor page and
-the dependency graph by adding one :class:`rnn_core.assign.table.Chapter` entry to
-:data:`rnn_core.assign.table.CHAPTERS`
+the dependency graph by adding one :class:`rnn_book.table.Chapter` entry to
+:data:`rnn_book.table.CHAPTERS`
 (and, for each function it derives, solution markers in its body and checks in
 :mod:`rnn_core.assign.checks` for the grader and in
 :mod:`rnn_core.assign.student_checks` for the students).
@@ -13,15 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # .../rnn_core
-REPO_DIR = PACKAGE_DIR.parent
-BOOK_DIR = REPO_DIR / "book"
-
-
 class Chapter(NamedTuple):
     number: int
     notebook: str  # file name in book/
-    title: str  # the notebook's H1 title (tests/test_assign.py checks it)
+    title: str  # the notebook's H1 title (tests/test_rnn_book_table.py checks it)
     derives: tuple[tuple[str, str], ...]  # (module file in rnn_core/, function name)
     depends_on: tuple[int, ...]  # chapters whose functions or ideas this one uses
     minutes: int  # estimated study time, reading + exercises
@@ -96,7 +91,7 @@ CHAPTERS: dict[int, Chapter] = {
 
 
 # Functions with solution markers that no chapter assigns yet, and why. The student
-# editions leave them as they are; tests/test_assign.py keeps this list honest.
+# editions leave them as they are; tests/test_rnn_book_table.py keeps this list honest.
 NOT_ASSIGNED: dict[str, str] = {}
 
 
