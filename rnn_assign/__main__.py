@@ -1,4 +1,4 @@
-"""Command line: ``python -m rnn_core.assign {student,grade,list,site-config} ...``."""
+"""Command line: ``python -m rnn_assign {list,student,grade,site-config,check,sync} ...``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .table import CHAPTERS, resolve_chapter
+from rnn_book.table import CHAPTERS, resolve_chapter
+
+from . import launch
 
 DESCRIPTION = ("Assign the book's chapters: write student editions (student), grade "
-               "submissions (grade), list the chapters (list), and write a _config.yml for "
-               "a book site without exercise solutions (site-config).")
+               "submissions (grade), list the chapters (list), write a _config.yml for "
+               "a book site without exercise solutions (site-config), and check or sync "
+               "every copy of the repository URL and the chapters' install cells (check, sync). "
+               "Commands that read the repository take it from the current directory "
+               "or --root.")
 
 
 def _submissions(paths) -> tuple[list[Path], list[str]]:
@@ -41,13 +46,15 @@ def _submissions(paths) -> tuple[list[Path], list[str]]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rnn_core.assign", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(prog="python -m rnn_assign", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("student", help="write the student edition of a chapter")
     s.add_argument("chapter", help="chapter number or notebook file name")
     s.add_argument("--out", required=True, help="folder to write (must be empty or new)")
     s.add_argument("--force", action="store_true", help="replace --out if it exists")
+    s.add_argument("--root", type=Path, default=Path("."),
+                   help="repository root: the notebook is ROOT/book/CHAPTER (default: .)")
     s.add_argument("--keep-later", action="store_true",
                    help="leave the solutions of later chapters in the rnn_core copy")
     engine = s.add_mutually_exclusive_group()
@@ -76,9 +83,19 @@ def main(argv=None) -> int:
 
     c = sub.add_parser("site-config",
                        help="write a _config.yml for a book site without exercise solutions")
-    c.add_argument("--config", default=None, help="the book's _config.yml (default: the repository's)")
+    c.add_argument("--config", type=Path, default=Path("_config.yml"),
+                   help="the book's _config.yml (default: ./_config.yml)")
     c.add_argument("--out", required=True, help="where to write the student site's config")
+
+    for name, text in (("check", "list every copy of the repository URL and every install "
+                                 "cell that is out of date (exit 1 if any)"),
+                       ("sync", "rewrite them from _config.yml's repository.url and each "
+                                "notebook's imports")):
+        launch.add_arguments(sub.add_parser(name, help=text))
     args = parser.parse_args(argv)
+
+    if args.command in ("check", "sync"):
+        return launch.run(args.command, args.root, args.config, args.book)
 
     if args.command == "list":
         for c in CHAPTERS.values():
@@ -87,10 +104,17 @@ def main(argv=None) -> int:
 
     if args.command == "site-config":
         from .site import write_student_config
-        from .table import REPO_DIR
 
-        path = write_student_config(args.config, args.out).resolve()
-        root = Path(args.config).resolve().parent if args.config else REPO_DIR
+        if not args.config.is_file():
+            print(f"error: --config: {args.config} does not exist (run from the repository "
+                  "root or pass --config)", file=sys.stderr)
+            return 2
+        try:
+            path = write_student_config(args.config, args.out).resolve()
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        root = args.config.resolve().parent
         print(f"wrote {path}: build with  jupyter-book build {root} --config {path} "
               f"--path-output {root / '_build' / 'student'}")
         return 0
@@ -109,7 +133,8 @@ def main(argv=None) -> int:
             return 2
         try:
             manifest = make_edition(chapter, Path(args.out), keep_later=args.keep_later,
-                                    use_nbgrader=args.use_nbgrader, overwrite=args.force)
+                                    use_nbgrader=args.use_nbgrader, overwrite=args.force,
+                                    book_dir=args.root / "book")
         except (FileExistsError, NotADirectoryError, ImportError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -2,8 +2,8 @@
 
 Three kinds per function:
 
-* **gradient**: a backward pass against central differences
-  (:func:`rnn_core.gradcheck.numerical_gradient`) of a forward written here
+* **gradient**: a backward pass against central differences (the reference
+  :func:`rnn_core.gradcheck.numerical_gradient`, never the submission's) of a forward written here
   directly from the book's equations, not of the code under test;
 * **fixed**: fixed inputs whose expected outputs were worked out by hand (the
   arithmetic is in the comments) or in closed form;
@@ -14,11 +14,11 @@ Three kinds per function:
 The gradient checks draw their inputs from :data:`SEED` too. This file holds the
 answers (expected values, the derivations in comments, reference loops), so the
 student editions do not contain it: they get ``check.py``, built from
-:mod:`rnn_core.assign.student_checks`.
+:mod:`rnn_assign.student_checks`. The helpers both use live in :mod:`rnn_assign.checklib`.
 
-This module must stay self-contained (numpy only, no ``rnn_core`` imports): the
-grader loads the *reference* copy of it by file path and hands it the
-*submission's* ``rnn_core`` as ``rnn``, so a student cannot edit the checks
+This module must stay self-contained (numpy and ``checklib`` only, no ``rnn_core``
+imports): the grader writes it, joined with ``checklib``, next to its runner and hands
+it the *submission's* ``rnn_core`` as ``rnn``, so a student cannot edit the checks
 that grade them.
 """
 
@@ -29,12 +29,10 @@ import warnings
 
 import numpy as np
 
+from .checklib import ACTIVATIONS, _close, _grads, _PlainSGD, rnn_inputs
+
 #: Seed of the random and gradient checks, set by the runner (``--seed``); None: fixed seeds.
 SEED = None
-
-GRAD_TOL = 1e-6  # rel_error of analytic vs numerical gradients, float64
-FIXED_TOL = 1e-9
-
 
 # --- the book's equations, written out as plainly as possible -------------------------------
 
@@ -79,43 +77,10 @@ def _xent(theta, y, mask=None):
     return (nll * mask).sum() / mask.sum()
 
 
-def _rel(a, b):
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise AssertionError(f"shape {a.shape}, expected {b.shape}")
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
-
-
-def _close(name, got, expected, tol=FIXED_TOL):
-    got = np.asarray(got, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    if got.shape != expected.shape:
-        raise AssertionError(f"{name}: shape {got.shape}, expected {expected.shape}")
-    if not np.allclose(got, expected, rtol=tol, atol=tol):
-        raise AssertionError(f"{name}: got {np.round(got, 4).tolist()}, "
-                             f"expected {np.round(expected, 4).tolist()}")
-
-
-def _grads(names, analytic, numeric):
-    worst = 0.0
-    for name, a, n in zip(names, analytic, numeric):
-        err = _rel(a, n)
-        if not err < GRAD_TOL:
-            raise AssertionError(f"{name}: relative error {err:.1e} (limit {GRAD_TOL:.0e})")
-        worst = max(worst, err)
-    return f"max rel. error {worst:.1e}"
-
-
 def _params(rng, d=3, Dh=5, N=2, T=4, scale=0.6):
-    return dict(
-        x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * scale,
-        Wh=rng.normal(size=(Dh, Dh)) * scale, We=rng.normal(size=(Dh, d)) * scale,
-        b1=rng.normal(size=Dh) * 0.3,
-    )
+    return rnn_inputs(rng, d=d, Dh=Dh, N=N, T=T, scale=scale)
 
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 # Hand-worked one-step example, N=2, d=3, Dh=2 (Wh not symmetric, so Wh vs Wh.T shows).
 _S_Wh = np.array([[1.0, 2.0], [0.0, -1.0]])
@@ -481,17 +446,6 @@ def sample_fixed(rnn, numgrad):
     if len(ids) != 0:
         raise AssertionError(f"length 0 gave {len(ids)} ids")
     return "a model that counts 0 1 2 3 0 ..."
-
-
-class _PlainSGD:
-    """``p - lr * g``: the grader's own optimiser, so a train check does not rest on optim.py."""
-
-    def __init__(self):
-        self.t, self.state = 0, {}  # train() snapshots these of any optimiser; no slots here
-
-    def step(self, params, grads, lr):
-        self.t += 1
-        return {k: params[k] - lr * grads[k] for k in params}
 
 
 def train_fixed(rnn, numgrad):

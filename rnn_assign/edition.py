@@ -1,22 +1,31 @@
 """Build a student edition: one folder a student can open, run and check.
 
-The edition holds the chapter notebook, a copy of ``rnn_core`` with the
-chapter's functions (and later chapters') stubbed, and a ``check.py`` built from
-:mod:`rnn_core.assign.student_checks`. It does not hold ``rnn_core/assign``:
-the grader's checks (:mod:`rnn_core.assign.checks`) contain the answers.
+The edition holds the chapter notebook, a copy of ``rnn_core`` with the bodies
+of the chapter's functions (and later chapters') stubbed, a copy of ``rnn_book``
+(the notebook's figures and ``show_source``), and a ``check.py`` made of
+:mod:`rnn_assign.checklib` and :mod:`rnn_assign.student_checks`. It holds
+nothing of ``rnn_assign``: the grader's checks (:mod:`rnn_assign.checks`)
+contain the answers.
+
+The packages are copied from where Python imports them (``importlib.resources``);
+the notebook comes from the book folder given (default: ``book/`` of the current
+directory, the repository root).
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import importlib.resources
 import json
 import re
 import shutil
 from pathlib import Path
 
-from .notebook import student_notebook
-from .stubs import marked_functions, stub_source
-from .table import BOOK_DIR, CHAPTERS, PACKAGE_DIR, REPO_DIR, Chapter, owner_of
+from rnn_book.table import CHAPTERS, Chapter, owner_of
 
+from .markers import marked_functions, stub_source
+from .notebook import student_notebook
 CHECK_HEADER = '''\
 """Check your functions for chapter {n}: python check.py (exit status 0 when all pass).
 
@@ -47,29 +56,28 @@ README = """\
 
 You write: {functions}.
 
-Each of them is stubbed in `rnn_core/`: look for `# YOUR CODE HERE`. The comment
-lines under it say which names are available there and which you must set or
-return, and the `NotImplementedError` names what is missing. Everything that
-earlier chapters derived works as in the book.{later}
+Each of them is stubbed in `rnn_core/`: look for `# YOUR CODE HERE`. The
+signature, the shape contract above it and the docstring say what the function
+takes and returns; its body is yours. Everything that earlier chapters derived
+works as in the book.{later}
 
 ## Install
 Python 3.11 or newer, then in this folder:
 
     python -m pip install {pins} jupyterlab jupyterlab-myst
 
-Do **not** `pip install rnn_core`: the notebook uses the copy in this folder,
-and its first code cell checks that it does. `jupyterlab-myst` renders the
+Do **not** `pip install rnn_core`: the notebook uses the copy in this folder
+(and the book's figure helpers in `rnn_book/`), and its first code cell checks
+that it does. `jupyterlab-myst` renders the
 book's MyST markup (exercise boxes, figure references such as `{{numref}}`);
 without it (and in Colab) that markup shows as raw text, which is harmless.
 
 ## Run
     jupyter lab {notebook}
 
-Run the cells from the top. The outputs of cells that call the functions you
-write (or use their results) were removed, because they would give the answers
-away; those cells raise `NotImplementedError` until your code is in. Cells that
-do not depend on your functions, diagrams and figures included, keep their
-outputs.{self_checks}
+Run the cells from the top. The notebook comes without outputs, because they
+would give the answers away; cells that use the functions you write raise
+`NotImplementedError` until your code is in.{self_checks}
 
 ## Check
     python check.py
@@ -90,48 +98,76 @@ They carry the tag `self-check`, which JupyterLab shows only in the property
 inspector (the gear icon in the right sidebar) and Colab not at all; you can
 recognise them as the cells that print a sentence ending in `True` or `False`
 (or stop with an `AssertionError`), such as
-`{example}`. Their outputs were removed too: run them once your code is in."""
+`{example}`. Run them once your code is in."""
 
 
-def _requirement_pins(names=("numpy", "matplotlib", "threadpoolctl", "tqdm"),
-                      path=REPO_DIR / "requirements.txt") -> str:
-    """``"numpy==X" "matplotlib==Y" ...`` as pinned in the repository's requirements.txt."""
-    pins = {}
-    if Path(path).is_file():
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            m = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*==\s*([^\s#;]+)", line)
-            if m:
-                pins[m.group(1).lower()] = m.group(2)
-    return " ".join(f'"{n}=={pins[n]}"' if n in pins else n for n in names)
+def package_dir(name: str) -> Path:
+    """The folder of the installed package ``name`` (an editable install included)."""
+    files = importlib.resources.files(name)
+    if not isinstance(files, Path):
+        raise RuntimeError(f"{name} is not installed as a folder ({files!r})")
+    return files
+
+
+def standalone(*modules: str) -> str:
+    """The modules ``rnn_assign.<name>`` joined into one script, for ``check.py`` and the grader.
+
+    Each module's docstring, ``from __future__`` line and imports from its
+    neighbours (``from .checklib import ...``) are dropped: the neighbours' code
+    is in the same file.
+    """
+    parts = []
+    for name in modules:
+        source = importlib.resources.files("rnn_assign").joinpath(f"{name}.py").read_text(
+            encoding="utf-8")
+        lines = source.splitlines()
+        drop = set()
+        tree = ast.parse(source)
+        for node in tree.body:
+            relative = isinstance(node, ast.ImportFrom) and (node.level or node.module == "__future__")
+            docstring = node is tree.body[0] and isinstance(node, ast.Expr) and isinstance(
+                getattr(node, "value", None), ast.Constant)
+            if relative or docstring:
+                drop.update(range(node.lineno - 1, node.end_lineno))
+        parts.append(f"# --- rnn_assign/{name}.py ---\n"
+                     + "\n".join(ln for i, ln in enumerate(lines) if i not in drop).strip() + "\n")
+    return "\n\n".join(parts)
+
+
+def _requirement_pins(names=("numpy", "matplotlib", "threadpoolctl", "tqdm")) -> str:
+    """``"numpy==X" "matplotlib==Y" ...``: the versions the edition was built with."""
+    pins = []
+    for name in names:
+        try:
+            pins.append(f'"{name}=={importlib.metadata.version(name)}"')
+        except importlib.metadata.PackageNotFoundError:
+            pins.append(name)
+    return " ".join(pins)
 
 
 def known_digests(functions) -> dict:
     """Fingerprints of the reference outputs of the known-answer checks of ``functions``."""
     import rnn_core
 
-    from . import student_checks as sc
+    from . import checklib, student_checks
 
-    rnn = sc.Namespace(rnn_core)
+    rnn = checklib.Namespace(rnn_core)
     out = {}
     for function in functions:
-        for kind, description, check in sc.CHECKS.get(function, []):
+        for kind, description, check in student_checks.CHECKS.get(function, []):
             if kind == "known":
                 result = check(rnn, rnn.numerical_gradient)
-                out[f"{function}: {description}"] = {k: sc.digest(v) for k, v in result.items()}
+                out[f"{function}: {description}"] = {k: checklib.digest(v)
+                                                     for k, v in result.items()}
     return out
 
 
 def check_script(chapter: Chapter) -> str:
     """The text of the edition's ``check.py``: the student checks, with no answers in them."""
-    from . import student_checks
-
     mine = [f for _, f in chapter.derives]
-    marker = "# --- check.py ---\n"
-    body = Path(student_checks.__file__).read_text(encoding="utf-8")
-    body = body[body.index(marker) + len(marker):]
     digests = json.dumps(known_digests(mine), indent=1, sort_keys=True)
-    return CHECK_HEADER.format(n=chapter.number, functions=mine, digests=digests) + body + \
-        CHECK_FOOTER
+    return (CHECK_HEADER.format(n=chapter.number, functions=mine, digests=digests)
+            + standalone("checklib", "student_checks") + CHECK_FOOTER)
 
 
 def _self_check_cells(nb: dict) -> list[str]:
@@ -170,15 +206,23 @@ def _readme(chapter: Chapter, stubbed, self_checks) -> str:
         kinds="\n".join(f"- {KIND_TEXT[k]}" for k in kinds) or "- (no checks)")
 
 
-def _later_message(function: str, chapter: Chapter) -> str:
-    return (f"{function} is derived in chapter {owner_of(function)}; "
+def _message(function: str, chapter: Chapter) -> str:
+    """The text of the ``NotImplementedError`` that replaces the body of ``function``."""
+    owner = owner_of(function)
+    if owner == chapter.number:
+        return f"{function}: write its body (the docstring says what it computes)"
+    return (f"{function} is derived in chapter {owner}; "
             f"this is the student edition of chapter {chapter.number}")
 
 
 def make_edition(chapter: Chapter, out: Path, *, keep_later: bool = False,
-                 use_nbgrader: bool | None = None, book_dir: Path = BOOK_DIR,
-                 package_dir: Path = PACKAGE_DIR, overwrite: bool = False) -> dict:
-    """Write the student edition of ``chapter`` into ``out``; return its manifest."""
+                 use_nbgrader: bool | None = None, book_dir: Path = Path("book"),
+                 overwrite: bool = False) -> dict:
+    """Write the student edition of ``chapter`` into ``out``; return its manifest.
+
+    ``book_dir``: the folder of the chapter notebooks (default: ``book/`` of the
+    current directory).
+    """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out: {out} is a file, not a folder")
@@ -188,30 +232,20 @@ def make_edition(chapter: Chapter, out: Path, *, keep_later: bool = False,
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
 
-    marked = marked_functions(package_dir)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    for name in ("rnn_core", "rnn_book"):
+        shutil.copytree(package_dir(name), out / name, ignore=ignore)
+    marked = marked_functions(out / "rnn_core")
     mine = [f for _, f in chapter.derives]
     later = [f for c in CHAPTERS.values() if c.number > chapter.number for _, f in c.derives]
-    stub = {f: None for f in mine if f in marked}
-    if not keep_later:
-        stub.update({f: _later_message(f, chapter) for f in later if f in marked})
+    stub = {f: _message(f, chapter) for f in mine + ([] if keep_later else later) if f in marked}
     warnings = [f"{f}: no solution markers in rnn_core/{m}; left as is"
                 for m, f in chapter.derives if f not in marked]
-
-    pkg = out / "rnn_core"
-    root = Path(package_dir).resolve()
-
-    def ignore(folder, names):
-        top = Path(folder).resolve() == root
-        return [n for n in names if n in ("__pycache__", ".ipynb_checkpoints")
-                or n.endswith(".pyc") or (top and n == "assign")]
-
-    shutil.copytree(package_dir, pkg, ignore=ignore)
     stubbed = set()
     for module in sorted({marked[f] for f in stub}):
-        path = pkg / module
+        path = out / "rnn_core" / module
         text, done = stub_source(path.read_text(encoding="utf-8"),
-                                 [f for f in stub if marked[f] == module], stub,
-                                 informative=True)
+                                 {f: m for f, m in stub.items() if marked[f] == module})
         path.write_text(text, encoding="utf-8")
         stubbed |= done
 
@@ -219,7 +253,7 @@ def make_edition(chapter: Chapter, out: Path, *, keep_later: bool = False,
     nb_path = Path(book_dir) / chapter.notebook
     if nb_path.exists():
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
-        nb, engine = student_notebook(nb, sorted(stubbed), use_nbgrader)
+        nb, engine = student_notebook(nb, use_nbgrader)
         self_checks = _self_check_cells(nb)
         (out / chapter.notebook).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                                             encoding="utf-8")

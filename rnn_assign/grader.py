@@ -3,8 +3,10 @@
 Each submission is copied into a fresh temporary folder and run there by
 ``runner.py`` with a time limit, a cap on its output, limits on file size and
 memory, its own process group (killed afterwards, children included) and a
-minimal environment. The checks, the numerical gradient and the runner are the
-grader's reference copies, never the submission's. A canary file next to the
+minimal environment. The checks (:func:`rnn_assign.edition.standalone`), the runner
+and the numerical gradient are the grader's own: the checks and the runner are
+written next to the copy, the numerical gradient is loaded from the installed
+reference ``rnn_core``, never from the submission. A canary file next to the
 copy, and a listing of the submitted folder, show whether the code deleted or
 changed anything outside the copy.
 
@@ -15,7 +17,7 @@ unprivileged user with no access to anything else.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.resources
 import json
 import os
 import shutil
@@ -27,9 +29,8 @@ import threading
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REFERENCE = dict(runner=HERE / "runner.py", checks=HERE / "checks.py",
-                 gradcheck=HERE.parent / "gradcheck.py")
+from .edition import standalone
+
 TIMEOUT = 60.0  # seconds per submission
 CHECK_TIMEOUT = 20.0  # seconds per check
 MAX_OUTPUT = 1_000_000  # bytes of stdout + stderr
@@ -39,32 +40,25 @@ MEMORY_LIMIT = 4 * 2**30  # address space
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", ".git")
 
 
-def reference_modules(start=REFERENCE["gradcheck"]) -> list[Path]:
-    """``start`` and the ``rnn_core`` modules it imports relatively (``from .validation import``),
-    recursively: the files the runner needs next to its copy of ``gradcheck.py``."""
-    import re
-
-    found, todo = [], [Path(start)]
-    while todo:
-        path = todo.pop()
-        if path in found or not path.is_file():
-            continue
-        found.append(path)
-        for name in re.findall(r"^\s*from \.(\w+) import", path.read_text(encoding="utf-8"), re.M):
-            todo.append(path.parent / f"{name}.py")
-    return found
-
-
-def planned_checks(functions, checks_py=REFERENCE["checks"]) -> list[tuple[str, str, str]]:
+def planned_checks(functions) -> list[tuple[str, str, str]]:
     """``(function, kind, description)`` of every check that should run."""
-    spec = importlib.util.spec_from_file_location("_assign_checks_plan", checks_py)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    from .checks import CHECKS
+
     plan = []
     for f in functions:
-        entries = module.CHECKS.get(f) or [("-", "(no checks)", None)]
+        entries = CHECKS.get(f) or [("-", "(no checks)", None)]
         plan.extend((f, kind, desc) for kind, desc, _ in entries)
     return plan
+
+
+def write_tools(folder) -> dict:
+    """Write the grader's ``checks.py`` and ``runner.py`` into ``folder``; their paths."""
+    folder = Path(folder)
+    checks, runner = folder / "checks.py", folder / "runner.py"
+    checks.write_text(standalone("checklib", "checks"), encoding="utf-8")
+    runner.write_text(importlib.resources.files("rnn_assign").joinpath("runner.py")
+                      .read_text(encoding="utf-8"), encoding="utf-8")
+    return dict(checks=checks, runner=runner)
 
 
 def new_seed() -> int:
@@ -74,27 +68,31 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-def run_checks(package_root, functions, *, checks=REFERENCE["checks"],
-               gradcheck=REFERENCE["gradcheck"], runner=REFERENCE["runner"], cwd=None,
-               result_dir=None, timeout=TIMEOUT, check_timeout=CHECK_TIMEOUT,
-               max_output=MAX_OUTPUT, seed=None) -> dict:
-    """Run ``runner.py`` on ``package_root`` in a subprocess; never raises for the code under test.
+def run_checks(package_root, functions, *, cwd=None, tools_dir=None, timeout=TIMEOUT,
+               check_timeout=CHECK_TIMEOUT, max_output=MAX_OUTPUT, seed=None) -> dict:
+    """Run the grader's checks on the ``rnn_core`` in ``package_root`` in a subprocess.
 
-    ``seed`` feeds the randomised and gradient checks (:data:`~rnn_core.assign.checks.SEED`); None
-    keeps their fixed seeds.
+    Never raises for the code under test. ``tools_dir`` receives the checks, the
+    runner and the results (default: a temporary folder). ``seed`` feeds the
+    randomised and gradient checks (:data:`rnn_assign.checks.SEED`); None keeps
+    their fixed seeds.
 
     Returns ``{"results": [...], "reason": str | None, "output": str, "seconds": float}``.
     """
+    import rnn_core
+
     own_dir = None
-    if result_dir is None:
-        own_dir = result_dir = tempfile.mkdtemp(prefix="rnn-assign-result-")
-    result = Path(result_dir) / "result.jsonl"
+    if tools_dir is None:
+        own_dir = tools_dir = tempfile.mkdtemp(prefix="rnn-assign-tools-")
+    tools = write_tools(tools_dir)
+    result = Path(tools_dir) / "result.jsonl"
     result.unlink(missing_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd or package_root),
            "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"}
-    cmd = [sys.executable, "-I", str(runner), "--package-root", str(package_root),
-           "--checks", str(checks), "--gradcheck", str(gradcheck), "--result", str(result),
+    cmd = [sys.executable, "-I", str(tools["runner"]), "--package-root", str(package_root),
+           "--checks", str(tools["checks"]), "--reference", str(list(rnn_core.__path__)[0]),
+           "--result", str(result),
            "--check-timeout", str(check_timeout), "--file-limit", str(FILE_LIMIT),
            "--memory-limit", str(MEMORY_LIMIT),
            *(["--seed", str(int(seed))] if seed is not None else []), *functions]
@@ -203,16 +201,10 @@ def grade_submission(chapter, submission, *, timeout=TIMEOUT, check_timeout=CHEC
         work, tools = box / "submission", box / "grader"
         shutil.copytree(submission, work, ignore=IGNORE, symlinks=True)
         tools.mkdir()
-        for key in ("runner", "checks"):
-            shutil.copy2(REFERENCE[key], tools / REFERENCE[key].name)
-        for path in reference_modules(REFERENCE["gradcheck"]):  # gradcheck.py and its imports
-            shutil.copy2(path, tools / path.name)
         canary = box / "canary.txt"
         canary.write_text("outside the submission: must survive\n")
         before = _snapshot(submission)
-        run = run_checks(work, functions, checks=tools / "checks.py",
-                         gradcheck=tools / "gradcheck.py", runner=tools / "runner.py",
-                         cwd=work, result_dir=tools, timeout=timeout,
+        run = run_checks(work, functions, cwd=work, tools_dir=tools, timeout=timeout,
                          check_timeout=check_timeout, max_output=max_output, seed=seed)
         reason = run["reason"]
         touched = []

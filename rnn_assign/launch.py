@@ -1,16 +1,17 @@
 """Every chapter's first code cell: install ``rnn_core`` on a hosted kernel (Colab, Binder, a hub).
 
 The repository URL has one home, ``repository.url`` in ``_config.yml``. This
-module turns it into the install cell (:func:`install_cell`) and keeps every
-copy of the URL equal to it::
+module turns it into each notebook's install cell (:func:`install_cell`, with the
+extras the notebook's imports need: :func:`notebook_extras`) and keeps every copy
+of the URL equal to it. Run from the repository root (or pass ``--root``)::
 
-    python -m rnn_core.launch check   # exit 1 and list every file whose copy differs
-    python -m rnn_core.launch sync    # rewrite those copies
+    python -m rnn_assign check   # exit 1 and list every file whose copy differs
+    python -m rnn_assign sync    # rewrite those copies
 
 The copies: the first code cell of every chapter (which must be the install
 cell), of every other ``book/*.ipynb`` whose first code cell is an install cell
 (``instructors.ipynb``), and, in ``book/*.md``, ``CONTRIBUTING.md`` and
-``README.md``, every repository URL written as ``rnn_core @ git+https://github.com/OWNER/NAME``
+``README.md``, every repository URL written as ``rnn_core[EXTRAS] @ git+https://github.com/OWNER/NAME``
 or ``git clone https://github.com/OWNER/NAME`` (with the ``cd NAME`` line that
 follows a clone; these pages clone no other repository), and every other link to
 a URL found so (a stale URL found in an install cell or a clone line). Links to
@@ -24,21 +25,19 @@ they are. In a text file it replaces only the URLs above.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "_config.yml"
-BOOK = ROOT / "book"
 TAG = "hide-output"
 CHAPTER_GLOB = "ch[0-9][0-9]_*.ipynb"
 #: Text files, relative to the repository root, whose repository URLs are kept in sync.
 TEXT_GLOBS = ("book/*.md", "CONTRIBUTING.md", "README.md")
 
 # A copy of this repository's URL in prose or code: an install (``git+URL``) or a clone.
-_URL_COPY = re.compile(r"(?P<pre>rnn_core\s*@\s*git\+|git clone[ \t]+)(?P<url>https://github\.com/[\w.-]+/[\w.-]+)")
+_URL_COPY = re.compile(r"(?P<pre>rnn_core(?:\[[\w,]*\])?\s*@\s*git\+|git clone[ \t]+)(?P<url>https://github\.com/[\w.-]+/[\w.-]+)")
 _CD = re.compile(r"^(?P<pre>[ \t]*cd[ \t]+)(?P<name>[\w.-]+)[ \t]*$")
 
 _TEMPLATE = (
@@ -46,11 +45,14 @@ _TEMPLATE = (
     "try:\n"
     "    import rnn_core\n"
     "except ImportError:\n"
-    '    %pip install --quiet "rnn_core @ git+{url}"'
+    '    %pip install --quiet "rnn_core{extras} @ git+{url}"'
 )
+#: The extra of pyproject.toml that brings each importable name a notebook may use.
+EXTRA_OF = {"rnn_book": "book", "matplotlib": "book", "tqdm": "cli", "threadpoolctl": "cli",
+            "rnn_assign": "instructor", "yaml": "instructor"}
 
 
-def repository_url(config: Path = CONFIG) -> str:
+def repository_url(config: Path) -> str:
     """``repository.url`` from ``_config.yml``, read without a YAML library.
 
     Parameters
@@ -76,25 +78,55 @@ def repository_url(config: Path = CONFIG) -> str:
     raise ValueError(f"{config}: no repository.url found")
 
 
-def install_cell(url: str) -> str:
+def install_cell(url: str, extras=()) -> str:
     """The text of a chapter's first code cell for the repository at ``url``.
 
     Parameters
     ----------
     url : the repository URL, e.g. ``https://github.com/owner/name``.
+    extras : the extras of ``rnn_core`` to install, e.g. ``("book",)``.
 
     Returns
     -------
     source : the cell's source, without a trailing newline.
     """
-    return _TEMPLATE.format(url=url.rstrip("/"))
+    extras = sorted(set(extras))
+    return _TEMPLATE.format(url=url.rstrip("/"),
+                            extras=f"[{','.join(extras)}]" if extras else "")
 
 
-#: The install cell for the URL in ``_config.yml`` (the text CONTRIBUTING.md shows).
-INSTALL_CELL = install_cell(repository_url()) if CONFIG.exists() else None
+def notebook_extras(nb: dict) -> tuple[str, ...]:
+    """The extras (:data:`EXTRA_OF`) that the imports of a notebook's code cells need, sorted.
+
+    The install cell (a cell with ``%pip install``) does not count; IPython magics are skipped.
+    """
+    found = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code" or "%pip install" in _source(cell):
+            continue
+        src = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                        for line in _source(cell).splitlines())
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            else:
+                continue
+            found.update(EXTRA_OF[n.split(".")[0]] for n in names if n.split(".")[0] in EXTRA_OF)
+    return tuple(sorted(found))
 
 
-def chapters(book: Path = BOOK) -> list[Path]:
+def expected_cell(nb: dict, url: str) -> str:
+    """The install cell notebook ``nb`` must start with."""
+    return install_cell(url, notebook_extras(nb))
+
+
+def chapters(book: Path) -> list[Path]:
     """The chapter notebooks ``book/chNN_*.ipynb``, in order."""
     return sorted(Path(book).glob(CHAPTER_GLOB))
 
@@ -139,9 +171,10 @@ def install_cell_url(cell_source: str) -> str | None:
     return copies[0][2] if copies else None
 
 
-def problems(path: Path, expected: str) -> list[str]:
+def problems(path: Path, url: str) -> list[str]:
     """What is wrong with the first code cell of the notebook at ``path`` (empty when fine)."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    expected = expected_cell(nb, url)
     cell = first_code_cell(nb)
     if cell is None:
         return ["has no code cell"]
@@ -152,13 +185,14 @@ def problems(path: Path, expected: str) -> list[str]:
         if got is not None and url is not None and got != url:
             found.append("install cell's " + _differs(got, url))
         else:
-            found.append("first code cell is not rnn_core.launch.INSTALL_CELL")
+            found.append("first code cell is not the install cell of its imports "
+                         "(rnn_assign.launch.install_cell)")
     if TAG not in cell.get("metadata", {}).get("tags", []):
         found.append(f"first code cell is not tagged {TAG!r}")
     return found
 
 
-def notebooks(book: Path = BOOK) -> list[Path]:
+def notebooks(book: Path) -> list[Path]:
     """The notebooks whose first code cell must be the install cell.
 
     Every chapter, and every other ``book/*.ipynb`` whose first code cell installs
@@ -177,7 +211,7 @@ def notebooks(book: Path = BOOK) -> list[Path]:
     return found
 
 
-def text_files(root: Path = ROOT) -> list[Path]:
+def text_files(root: Path) -> list[Path]:
     """The text files whose repository URLs are kept in sync (:data:`TEXT_GLOBS`), if present."""
     seen = []
     for pattern in TEXT_GLOBS:
@@ -250,8 +284,8 @@ def _split_lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def sync_notebook(path: Path, expected: str) -> bool:
-    """Make the first code cell of ``path`` the install cell tagged ``hide-output``.
+def sync_notebook(path: Path, url: str) -> bool:
+    """Make the first code cell of ``path`` its install cell, tagged ``hide-output``.
 
     A notebook without the install cell gets one inserted as its first code cell
     only when its current first code cell is not an install cell at all (one
@@ -260,6 +294,7 @@ def sync_notebook(path: Path, expected: str) -> bool:
     raw = Path(path).read_text(encoding="utf-8")
     nb = json.loads(raw)
     cell = first_code_cell(nb)
+    expected = expected_cell(nb, url)
     if cell is None or "%pip install" not in _source(cell):
         new = {
             "cell_type": "code",
@@ -294,39 +329,45 @@ def _name(path: Path, root: Path) -> str:
         return str(path)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m rnn_core.launch check|sync [--config FILE] [--root DIR] [--book DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m rnn_core.launch", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=("check", "sync"))
-    parser.add_argument("--config", type=Path, default=CONFIG, help="the _config.yml to read")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``check`` and ``sync`` (shared with ``python -m rnn_assign``)."""
     parser.add_argument("--root", type=Path, default=None,
-                        help="repository root holding CONTRIBUTING.md, README.md and book/ "
-                             "(default: the folder of --config)")
+                        help="repository root holding _config.yml, CONTRIBUTING.md, README.md "
+                             "and book/ (default: the folder of --config, else the current one)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="the _config.yml to read (default: ROOT/_config.yml)")
     parser.add_argument("--book", type=Path, default=None,
                         help="folder of the notebooks and pages (default: ROOT/book)")
-    args = parser.parse_args(argv)
-    if not args.config.is_file():
-        print(f"error: --config: {args.config} does not exist or is not a file", file=sys.stderr)
+
+
+def run(command: str, root=None, config=None, book=None) -> int:
+    """``check`` or ``sync`` every copy of the repository URL; the exit status."""
+    if root is None:
+        root = Path(config).resolve().parent if config is not None else Path.cwd()
+    root = Path(root)
+    config = Path(config) if config is not None else root / "_config.yml"
+    if not config.is_file():
+        print(f"error: --config: {config} does not exist or is not a file (run from the "
+              "repository root or pass --root)", file=sys.stderr)
         return 2
     try:
-        url = repository_url(args.config)
+        url = repository_url(config)
     except (OSError, ValueError) as exc:
         print(f"error: --config: {exc}", file=sys.stderr)
         return 2
-    root = args.root if args.root is not None else args.config.resolve().parent
-    book = args.book if args.book is not None else root / "book"
-    expected = install_cell(url)
+    book_given = book is not None
+    book = Path(book) if book_given else root / "book"
     bad = 0
     for path in notebooks(book):
-        if args.command == "check":
-            for p in problems(path, expected):
+        if command == "check":
+            for p in problems(path, url):
                 print(f"{_name(path, root)}: {p}")
                 bad += 1
-        elif sync_notebook(path, expected):
+        elif sync_notebook(path, url):
             print(f"synced {_name(path, root)}")
     pages = text_files(root)
-    if args.book is not None:  # pages of a book folder outside ROOT/book
-        pages += [p for p in sorted(Path(book).glob("*.md")) if p not in pages]
+    if book_given:  # pages of a book folder outside ROOT/book
+        pages += [p for p in sorted(book.glob("*.md")) if p not in pages]
     known = known_urls(pages)
     for path in notebooks(book):
         cell = first_code_cell(json.loads(path.read_text(encoding="utf-8")))
@@ -334,16 +375,27 @@ def main(argv: list[str] | None = None) -> int:
         if found and found not in known:
             known += (found,)
     for path in pages:
-        if args.command == "check":
+        if command == "check":
             for p in text_problems(path, url, known):
                 print(f"{_name(path, root)}: {p}")
                 bad += 1
         elif sync_text(path, url, known):
             print(f"synced {_name(path, root)}")
-    if args.command == "check":
+    if command == "check":
         print(f"every copy of {url} in sync" if not bad
-              else f"{bad} problem(s); fix with: python -m rnn_core.launch sync")
+              else f"{bad} problem(s); fix with: python -m rnn_assign sync")
     return 1 if bad else 0
+
+
+def main(argv=None) -> int:
+    """``python -m rnn_assign.launch check|sync [--root DIR] [--config FILE] [--book DIR]``."""
+    parser = argparse.ArgumentParser(prog="python -m rnn_assign.launch",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=("check", "sync"))
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return run(args.command, args.root, args.config, args.book)
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,20 +3,15 @@
 1. Solution regions (``### BEGIN SOLUTION`` ... ``### END SOLUTION``) in any cell
    become nbgrader's stub, by nbgrader's own ``ClearSolutions`` preprocessor
    (``enforce_metadata=False``: the book's cells carry no nbgrader metadata).
-   Without nbgrader, :func:`rnn_core.assign.stubs.clear_solution_regions`
+   Without nbgrader, :func:`rnn_assign.markers.clear_solution_regions`
    applies the same rule.
 2. sphinx-exercise solutions (``{solution-start}`` ... ``{solution-end}`` and the
    cells in between, or a one-cell ``{solution}`` directive) are removed; a
    code cell inside one that carries solution markers is kept, stubbed, for the
    student to fill in; so is a ``self-check`` cell.
-3. Outputs are cleared from every code cell that *uses* a stubbed function
-   (calls it, or passes it to ``show_source``: its printed values or source
-   would give the answer away; importing it does not count), from every cell
-   that reads a variable such a cell set (data flow from cell to cell), from
-   every stubbed cell and from every ``self-check`` cell. Other cells
-   (imports, diagrams drawn by ``rnn_core.diagrams``, figures of data that do
-   not depend on the stubbed functions) keep their outputs. A cell that cannot
-   be parsed is treated as using them.
+3. Every code cell's outputs are cleared (as nbgrader's release step does): a
+   printed value, a figure or ``show_source`` of a stubbed function would give the
+   answer away, and the student runs the notebook anyway.
 4. The install cell is replaced by one that puts the notebook's folder first on
    ``sys.path`` and checks that ``rnn_core`` is the folder's stubbed copy.
 """
@@ -27,7 +22,7 @@ import copy
 import json
 import re
 
-from .stubs import CODE_STUB, TEXT_STUB, clear_solution_regions
+from .markers import CODE_STUB, TEXT_STUB, clear_solution_regions
 
 SELF_CHECK = "self-check"
 NOTE = ("*(The solution is not part of the student edition.)*")
@@ -123,71 +118,8 @@ def _fallback_clear(nb: dict) -> dict:
     return nb
 
 
-def _python(src: str) -> str:
-    """A cell's source with IPython magics and shell escapes blanked out."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                     for line in src.split("\n"))
-
-
-def _flow(src: str):
-    """``[(loaded, stored), ...]`` names per top-level statement of a cell (imports count
-    as neither), or None if the cell does not parse."""
-    import ast
-
-    try:
-        tree = ast.parse(_python(src))
-    except SyntaxError:
-        return None
-    steps = []
-    for stmt in tree.body:
-        loaded, stored = set(), set()
-        for node in ast.walk(stmt):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                continue
-            if isinstance(node, ast.Name):
-                (loaded if isinstance(node.ctx, ast.Load) else stored).add(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                loaded.add(node.attr)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                stored.add(node.name)
-        steps.append((loaded, stored))
-    return steps
-
-
-def spoiling_cells(sources, names) -> list[bool]:
-    """For each code cell source, whether its output depends on a stubbed function.
-
-    A statement depends on ``names`` when it loads one of them (a call, an
-    attribute such as ``NGram(...).log2_probs``, or an argument of
-    ``show_source``), or a variable that a dependent statement stored; what it
-    stores then becomes dependent too, and a name stored by an independent
-    statement is clean again. A cell with a dependent statement loses its
-    outputs. Importing a name is not a use.
-    """
-    tainted = set()
-    for n in names:
-        tainted.add(n.split(".")[-1])
-        if "." in n:
-            tainted.add(n.split(".")[0])  # the class of a stubbed method
-    out = []
-    for src in sources:
-        steps = _flow(src)
-        if steps is None:
-            out.append(bool(tainted))
-            continue
-        hit = False
-        for loaded, stored in steps:
-            if loaded & tainted:
-                hit = True
-                tainted |= stored
-            else:
-                tainted -= stored
-        out.append(hit)
-    return out
-
-
-def student_notebook(nb: dict, names, use_nbgrader: bool | None = None) -> tuple[dict, str]:
-    """The student edition of notebook ``nb`` (a dict); ``names`` are the stubbed functions.
+def student_notebook(nb: dict, use_nbgrader: bool | None = None) -> tuple[dict, str]:
+    """The student edition of notebook ``nb`` (a dict).
 
     ``use_nbgrader``: True requires nbgrader, False uses the fallback, None
     uses nbgrader when it is installed. Returns the notebook and the engine
@@ -197,30 +129,22 @@ def student_notebook(nb: dict, names, use_nbgrader: bool | None = None) -> tuple
     for cell in nb["cells"]:
         cell["source"] = _source(cell)
     nb["cells"] = remove_exercise_solutions(nb["cells"])
-    before = [_source(c) for c in nb["cells"]]
     cleared = None if use_nbgrader is False else _nbgrader_clear(nb)
     if cleared is None and use_nbgrader:
         raise ImportError("nbgrader is not installed: pip install -r requirements-instructor.txt")
     engine = "nbgrader" if cleared is not None else "fallback"
     nb = cleared if cleared is not None else _fallback_clear(nb)
-
-    code = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
-    spoils = dict(zip(code, spoiling_cells([_source(nb["cells"][i]) for i in code], list(names))))
+    edition = {"cell_type": "code", "execution_count": None, "id": "edition",
+               "metadata": {"tags": ["student-edition"]}, "outputs": [], "source": EDITION_CELL}
     cells = []
-    for i, (cell, old) in enumerate(zip(nb["cells"], before)):
-        src = _source(cell)
+    for cell in nb["cells"]:
         if _is_install_cell(cell):
-            cell = {"cell_type": "code", "execution_count": None, "id": cell.get("id", "edition"),
-                    "metadata": {"tags": ["student-edition"]}, "outputs": [],
-                    "source": EDITION_CELL}
+            cell = dict(edition, id=cell.get("id", "edition"))
         elif cell["cell_type"] == "code":
-            if spoils[i] or src != old or SELF_CHECK in _tags(cell):
-                cell["outputs"], cell["execution_count"] = [], None
+            cell["outputs"], cell["execution_count"] = [], None
         cells.append(cell)
-    if not any(c.get("metadata", {}).get("tags") == ["student-edition"] for c in cells):
+    if not any(c.get("source") == EDITION_CELL for c in cells):
         first = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
-        cells.insert(first, {"cell_type": "code", "execution_count": None, "id": "edition",
-                             "metadata": {"tags": ["student-edition"]}, "outputs": [],
-                             "source": EDITION_CELL})
+        cells.insert(first, edition)
     nb["cells"] = cells
     return nb, engine

@@ -2,16 +2,17 @@
 
 A plain script, self-contained on purpose (standard library and numpy only):
 
-    python runner.py --package-root DIR --checks CHECKS_PY --gradcheck GRADCHECK_PY \
+    python runner.py --package-root DIR --checks CHECKS_PY --reference REF_DIR \
         --result OUT.jsonl FUNCTION [FUNCTION ...]
 
 ``DIR`` holds the ``rnn_core`` under test; it goes first on ``sys.path`` and
 the script refuses to run if ``rnn_core`` was imported from anywhere else
 (an editable install of the reference is *appended* to ``sys.meta_path``, so
-``sys.path`` wins, but this is checked, not assumed). ``CHECKS_PY`` and
-``GRADCHECK_PY`` are loaded by file path, so the grader can use its own
-reference copies (``GRADCHECK_PY`` as part of a package made of its folder: the
-reference modules it imports, such as ``validation.py``, must sit next to it).
+``sys.path`` wins, but this is checked, not assumed). ``CHECKS_PY`` (the
+grader's checks, written by :func:`rnn_assign.grader.write_tools`) is loaded by
+file path; the numerical gradient comes from ``REF_DIR/gradcheck.py``, the
+reference ``rnn_core``, loaded under another package name so that it and the
+reference modules it imports never mix with the submission's.
 One JSON line per check is appended to ``OUT.jsonl`` and flushed at once: a run
 killed half-way still reports what it finished.
 """
@@ -19,7 +20,6 @@ killed half-way still reports what it finished.
 from __future__ import annotations
 
 import argparse
-import importlib
 import importlib.util
 import json
 import os
@@ -29,10 +29,6 @@ import time
 import traceback
 import types
 
-MODULES = ("cells", "recurrent", "layers", "losses", "activations", "truncated", "clipping",
-           "gradient_flow", "optim", "model", "sampling", "ngram", "training", "data")
-
-
 class CheckTimeout(Exception):
     pass
 
@@ -40,7 +36,7 @@ class CheckTimeout(Exception):
 def _load(name, path, package=None):
     """Load the module at ``path``; with ``package``, as ``package.name`` of a package whose
     folder is ``path``'s, so that its relative imports (``from .validation import ...``)
-    load the files next to it."""
+    load the reference files next to it."""
     if package:
         if package not in sys.modules:
             pkg = types.ModuleType(package)
@@ -52,26 +48,6 @@ def _load(name, path, package=None):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
-
-
-# Also in student_checks.py (its own MODULES): this script runs by path with ``python -I`` from a
-# folder of the grader's copies (no rnn_core.assign, no student_checks.py), so it cannot import it.
-class Namespace:
-    """``rnn_core``'s top level, then its submodules: ``rnn.truncated_rnn_backward`` works."""
-
-    def __init__(self, package):
-        self._sources = [package]
-        for name in MODULES:
-            try:
-                self._sources.append(importlib.import_module(f"{package.__name__}.{name}"))
-            except ImportError:
-                pass
-
-    def __getattr__(self, name):
-        for source in self._sources:
-            if hasattr(source, name):
-                return getattr(source, name)
-        raise AttributeError(f"rnn_core has no attribute {name!r}")
 
 
 def _set_limits(file_limit, memory_limit):
@@ -117,7 +93,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--package-root", required=True)
     parser.add_argument("--checks", required=True)
-    parser.add_argument("--gradcheck", required=True)
+    parser.add_argument("--reference", required=True)
     parser.add_argument("--result", required=True)
     parser.add_argument("--check-timeout", type=float, default=20.0)
     parser.add_argument("--file-limit", type=int, default=0)
@@ -137,7 +113,8 @@ def main(argv=None) -> int:
     checks = _load("_assign_checks", args.checks)
     if args.seed is not None:
         checks.SEED = args.seed
-    numgrad = _load("gradcheck", args.gradcheck, package="_assign_reference").numerical_gradient
+    numgrad = _load("gradcheck", os.path.join(args.reference, "gradcheck.py"),
+                    package="_assign_reference").numerical_gradient
     sys.path.insert(0, root)
     sys.modules.pop("rnn_core", None)
     try:
@@ -145,7 +122,7 @@ def main(argv=None) -> int:
         where = os.path.realpath(rnn_core.__file__)
         if not where.startswith(root + os.sep):
             raise ImportError(f"rnn_core was imported from {where}, not from {root}")
-        rnn = Namespace(rnn_core)
+        rnn = checks.Namespace(rnn_core)
     except BaseException as exc:  # a broken submission must still give a report
         for function in args.functions:
             emit(dict(function=function, kind="import", check="import rnn_core", passed=False,

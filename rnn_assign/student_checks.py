@@ -1,22 +1,20 @@
-"""The checks a student runs: the body of the ``check.py`` of every student edition.
+"""The checks a student runs: with :mod:`rnn_assign.checklib`, the ``check.py`` of every edition.
 
-Everything below the line ``# --- check.py ---`` is copied into ``check.py``, so
-it must not give answers away. It holds three kinds of check:
+:func:`rnn_assign.edition.check_script` ships this module, joined with
+``checklib``, as the edition's ``check.py``, so it must not give answers away.
+It holds three kinds of check:
 
 * **gradient**: a backward pass against central differences of the edition's
   own, working forward pass (``numerical_gradient`` from ``rnn_core.gradcheck``);
 * **property**: shapes, dtypes, inputs left unchanged, sums to one, limits;
 * **known answer**: outputs on inputs fixed here, compared with SHA-256 digests
   of the reference outputs (rounded to 6 decimals) that the edition builder
-  computes (:func:`rnn_core.assign.edition.known_digests`); the inputs are visible, the answers are not.
+  computes (:func:`rnn_assign.edition.known_digests`); the inputs are visible, the answers are not.
 
-The grader does not use these: it runs :mod:`rnn_core.assign.checks`, which the
+The grader does not use these: it runs :mod:`rnn_assign.checks`, which the
 editions do not contain, with randomised checks drawn at grading time.
 """
 
-# --- check.py ---
-import hashlib
-import importlib
 import math
 import os
 import sys
@@ -24,85 +22,22 @@ import warnings
 
 import numpy as np
 
-GRAD_TOL = 1e-6
-MODULES = ("cells", "recurrent", "layers", "losses", "activations", "truncated", "clipping",
-           "optim", "model", "sampling", "ngram", "training", "data", "gradcheck")
-
-
-class KnownAnswer(dict):
-    """Outputs to compare with the digests of the reference outputs."""
-
-
-# Duplicated in the grader's runner.py on purpose: check.py ships alone and imports only numpy.
-class Namespace:
-    """``rnn_core`` and its submodules as one namespace."""
-
-    def __init__(self, package):
-        self._sources = [package]
-        for name in MODULES:
-            try:
-                self._sources.append(importlib.import_module(f"{package.__name__}.{name}"))
-            except ImportError:
-                pass
-
-    def __getattr__(self, name):
-        for source in self._sources:
-            if hasattr(source, name):
-                return getattr(source, name)
-        raise AttributeError(f"rnn_core has no attribute {name!r}")
-
-
-def digest(value) -> str:
-    a = np.asarray(value, dtype=np.float64)
-    r = np.round(a, 6) + 0.0
-    return hashlib.sha256(repr(a.shape).encode() + r.tobytes()).hexdigest()[:20]
-
-
-def _rel(a, b):
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise AssertionError(f"shape {a.shape}, expected {b.shape}")
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
-
-
-def _grads(names, analytic, numeric):
-    analytic = list(analytic)
-    if len(analytic) != len(names):
-        raise AssertionError(f"expected {len(names)} gradients ({', '.join(names)}), "
-                             f"got {len(analytic)}")
-    worst = 0.0
-    for name, a, n in zip(names, analytic, numeric):
-        err = _rel(a, n)
-        if not err < GRAD_TOL:
-            raise AssertionError(f"{name}: relative error {err:.1e} against the numerical "
-                                 f"gradient (limit {GRAD_TOL:.0e})")
-        worst = max(worst, err)
-    return f"max rel. error {worst:.1e}"
-
-
-def _shape(name, got, shape):
-    if np.shape(got) != tuple(shape):
-        raise AssertionError(f"{name}: shape {np.shape(got)}, expected {tuple(shape)}")
-
-
-def _unchanged(name, before, after):
-    if not np.array_equal(before, after):
-        raise AssertionError(f"{name} was modified")
-
-
-def _params(rng, d=3, Dh=4, N=2, T=3):
-    return dict(x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * 0.6,
-                Wh=rng.normal(size=(Dh, Dh)) * 0.6, We=rng.normal(size=(Dh, d)) * 0.6,
-                b1=rng.normal(size=Dh) * 0.3)
-
-
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-
+from .checklib import (
+    ACTIVATIONS,
+    KnownAnswer,
+    Namespace,
+    _grads,
+    _PlainSGD,
+    _shape,
+    _unchanged,
+    digest,
+    rnn_inputs,
+)
 
 # chapter 1
 
 def step_forward_known(rnn, numgrad):
-    p = _params(np.random.default_rng(101))
+    p = rnn_inputs(np.random.default_rng(101))
     out = KnownAnswer()
     for act in ACTIVATIONS:
         h, _ = rnn.rnn_step_forward(p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"], act)
@@ -111,7 +46,7 @@ def step_forward_known(rnn, numgrad):
 
 
 def step_forward_properties(rnn, numgrad):
-    p = _params(np.random.default_rng(102), N=3)
+    p = rnn_inputs(np.random.default_rng(102), N=3)
     args = [a.astype(np.float32) for a in (p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"])]
     keep = [a.copy() for a in args]
     h, _ = rnn.rnn_step_forward(*args, "tanh")
@@ -130,7 +65,7 @@ def step_forward_properties(rnn, numgrad):
 # chapter 2
 
 def rnn_forward_known(rnn, numgrad):
-    p = _params(np.random.default_rng(201), T=5)
+    p = rnn_inputs(np.random.default_rng(201), T=5)
     out = KnownAnswer()
     for act in ACTIVATIONS:
         h, _ = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
@@ -139,7 +74,7 @@ def rnn_forward_known(rnn, numgrad):
 
 
 def rnn_forward_properties(rnn, numgrad):
-    p = _params(np.random.default_rng(202), T=6)
+    p = rnn_inputs(np.random.default_rng(202), T=6)
     keep = {k: v.copy() for k, v in p.items()}
     h, _ = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], "tanh")
     _shape("h", h, (2, 6, 4))
@@ -252,7 +187,7 @@ def xent_properties(rnn, numgrad):
 def step_backward_gradient(rnn, numgrad):
     rng = np.random.default_rng(401)
     for act in ACTIVATIONS:
-        p = _params(rng)
+        p = rnn_inputs(rng)
         x, h, Wh, We, b1 = p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"]
         dh = rng.normal(size=h.shape)
         keep = dh.copy()
@@ -298,7 +233,7 @@ def embedding_backward_gradient(rnn, numgrad):
 
 def recurrence_known(rnn, numgrad):
     rng = np.random.default_rng(501)
-    p = _params(rng, T=4)
+    p = rnn_inputs(rng, T=4)
     _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], "tanh")
     da, dh0, total = rnn.backprop_recurrence(rng.normal(size=(2, 4, 4)), cache, keep_total=True)
     return KnownAnswer(da=da, dh0=dh0, total=total)
@@ -307,7 +242,7 @@ def recurrence_known(rnn, numgrad):
 def recurrence_gradient(rnn, numgrad):
     rng = np.random.default_rng(502)
     for act in ACTIVATIONS:
-        p = _params(rng, T=4)
+        p = rnn_inputs(rng, T=4)
         dh = rng.normal(size=(2, 4, 4))
         keep = dh.copy()
         _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
@@ -323,7 +258,7 @@ def recurrence_gradient(rnn, numgrad):
 def rnn_backward_gradient(rnn, numgrad):
     rng = np.random.default_rng(511)
     for act in ACTIVATIONS:
-        p = _params(rng, T=4)
+        p = rnn_inputs(rng, T=4)
         dh = rng.normal(size=(2, 4, 4))
         keep = dh.copy()
         _, cache = rnn.rnn_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], act)
@@ -344,7 +279,7 @@ def rnn_backward_gradient(rnn, numgrad):
 
 def truncated_gradient(rnn, numgrad):
     rng = np.random.default_rng(601)
-    p = _params(rng, T=4)
+    p = rnn_inputs(rng, T=4)
     dh = rng.normal(size=(2, 4, 4))
     got = rnn.truncated_rnn_backward(**p, dh=dh, window=10, activation="tanh")
     num = [numgrad(lambda v, k=k: rnn.rnn_forward(**{**p, k: v}, activation="tanh")[0],
@@ -354,7 +289,7 @@ def truncated_gradient(rnn, numgrad):
 
 def truncated_known(rnn, numgrad):
     rng = np.random.default_rng(602)
-    p = _params(rng, T=5)
+    p = rnn_inputs(rng, T=5)
     dh = rng.normal(size=(2, 5, 4))
     out = KnownAnswer()
     for window in (1, 2, 3):
@@ -487,15 +422,6 @@ def sample_properties(rnn, numgrad):
         raise AssertionError(f"a model that always predicts 'id + 1 mod {V}' read 3 and gave "
                              f"{got.tolist()}")
     return "length, dtype, range, reproducible, a model that counts"
-
-
-class _PlainSGD:
-    def __init__(self):
-        self.t, self.state = 0, {}  # train() snapshots these of any optimiser; no slots here
-
-    def step(self, params, grads, lr):
-        self.t += 1
-        return {k: params[k] - lr * grads[k] for k in params}
 
 
 def _tiny_run(rnn, lr=0.1, clip=1e-3, steps=2, seed=731):

@@ -9,8 +9,9 @@ orphaned ``solution_end_node``. With this extension loaded, and only when
 removes everything from the marker to the matching ``{solution-end}``. With
 ``hide_solutions: false`` it changes nothing.
 
-Load it after sphinx_exercise (``sphinx.extra_extensions`` in ``_config.yml``):
-``rnn_core.assign.hide_solutions``.
+``_config.yml`` loads it as a local extension (``sphinx.local_extensions``:
+``hide_solutions: book/_ext``); it loads sphinx_exercise first itself.
+``python -m rnn_assign site-config`` writes the config with the switch on.
 """
 
 from __future__ import annotations
