@@ -11,7 +11,11 @@ importable stays unresolved, and ``-n`` reports it as usual.
 2. No "Alias for field number 0" entries: the fields of the ``NamedTuple``
 caches are listed in the class signature already.
 
-3. Each script once per page. sphinx-thebe registers its inline configuration
+3. The shape contract on the API page. A function's ``@shapes(...)`` line is its
+documentation of what it accepts; autodoc does not show decorators, so the
+contract (``__contract__``) is put at the top of the docstring as one line.
+
+4. Each script once per page. sphinx-thebe registers its inline configuration
 script twice under Jupyter Book 1, and the second copy throws "Identifier
 'THEBE_JS_URL' has already been declared" in every reader's console.
 """
@@ -63,6 +67,22 @@ def skip_namedtuple_fields(app, what, name, obj, skip, options):
     return None
 
 
+def _describe(entry) -> str:
+    if isinstance(entry, str):
+        return f'"{entry}"'
+    if isinstance(entry, type):
+        return entry.__name__
+    return repr(entry)
+
+
+def contract_line(app, what, name, obj, options, lines):
+    contract = getattr(obj, "__contract__", None)
+    if what not in ("function", "method") or not isinstance(contract, dict):
+        return
+    args = ", ".join(f"{k}={_describe(v)}" for k, v in contract.items())
+    lines[:0] = [f"**Contract:** ``@shapes({args})``", ""]
+
+
 def dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if not scripts:
@@ -82,5 +102,6 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("missing-reference", resolve_alias)
     app.connect("autodoc-skip-member", skip_namedtuple_fields)
+    app.connect("autodoc-process-docstring", contract_line)
     app.connect("html-page-context", dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -13,7 +13,8 @@ from .primitives import arrow, box, canvas, label
 # Parts of the book: (first chapter, name, role colour).
 PARTS = ((1, "Part I: the forward pass", "hidden"),
          (4, "Part II: the backward pass", "loss"),
-         (6, "Part III: training", "output"))
+         (6, "Part III: training", "output"),
+         (8, "Part IV: gated cells", "param"))
 
 
 def _part_of(number: int) -> tuple[int, str, str]:
