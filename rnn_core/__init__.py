@@ -90,3 +90,38 @@ __all__ = [
     "softmax",
     "softmax_cross_entropy",
 ]
+
+# Gated cells (issue 11): the LSTM and the GRU, and their initialiser.
+from .gated_init import init_gated  # noqa: E402
+from .gru import (  # noqa: E402
+    GRUCache,
+    GRUStepCache,
+    gru_backward,
+    gru_forward,
+    gru_step_backward,
+    gru_step_forward,
+)
+from .lstm import (  # noqa: E402
+    LSTMCache,
+    LSTMStepCache,
+    lstm_backward,
+    lstm_forward,
+    lstm_step_backward,
+    lstm_step_forward,
+)
+
+__all__ += [
+    "GRUCache",
+    "GRUStepCache",
+    "LSTMCache",
+    "LSTMStepCache",
+    "gru_backward",
+    "gru_forward",
+    "gru_step_backward",
+    "gru_step_forward",
+    "init_gated",
+    "lstm_backward",
+    "lstm_forward",
+    "lstm_step_backward",
+    "lstm_step_forward",
+]
