@@ -122,12 +122,15 @@ def main() -> None:
         python=platform.python_version(), numpy=np.__version__,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    rounded = [{k: (round(v, 7) if isinstance(v, float) else v) for k, v in r.items()} for r in runs]
+    def sig(v):  # 4 significant digits: gains span thirty orders of magnitude
+        return float(f"{v:.4g}")
+
+    rounded = [{k: (sig(v) if isinstance(v, float) else v) for k, v in r.items()} for r in runs]
     for r in rounded:
-        r["curve"] = [round(v, 6) for v in r["curve"]]
+        r["curve"] = [sig(v) for v in r["curve"]]
     for p in profiles:
-        p["init"] = [float(f"{v:.4g}") for v in p["init"]]
-        p["trained"] = [float(f"{v:.4g}") for v in p["trained"]]
+        p["init"] = [sig(v) for v in p["init"]]
+        p["trained"] = [sig(v) for v in p["trained"]]
     args.out.write_text(json.dumps(dict(meta=meta, runs=rounded, profiles=profiles), indent=1) + "\n")
     print(f"wrote {len(runs)} runs to {args.out} in {total:.0f} s", file=sys.stderr)
 
