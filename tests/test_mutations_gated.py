@@ -1,0 +1,94 @@
+"""Break the LSTM or the GRU in a copy of rnn_core by hand: the tests must fail.
+
+The mechanism of ``tests/test_mutations.py``: each mutation is a one-line edit
+of the kind people make when deriving a gated backward pass (or wiring a gated
+forward pass); the copy is tested in a subprocess, with the copy first on the
+path, by the gradient checks and the values derived by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (file, original text, broken text): each original must occur exactly once. A line
+# that a docstring repeats is matched with its newline and its 4-space indent.
+MUTATIONS = {
+    # gate order: PyTorch's i, f, g, o read as CS231n's i, f, o, g
+    "lstm step: gate order i, f, o, g": (
+        "lstm.py", "a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)",
+        "a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)"),
+    "lstm: gate order i, f, o, g in the loop": (
+        "lstm.py", "i, f, g, o = np.split(a_t, 4, axis=1)", "i, f, o, g = np.split(a_t, 4, axis=1)"),
+    "gru step: gate order z, r, n": (
+        "gru.py", "ax_r, ax_z, ax_n = np.split(ax, 3, axis=1)", "ax_z, ax_r, ax_n = np.split(ax, 3, axis=1)"),
+    # the cell gradient not carried to c_prev
+    "lstm step: dc_prev from dc_next only": ("lstm.py", "\n    dc_prev = dc * f\n", "\n    dc_prev = dc_next * f\n"),
+    "lstm: carried cell gradient dropped": (
+        "lstm.py", "dc = dc_carried + dh_t * o * (1 - tanh_c**2)", "dc = dh_t * o * (1 - tanh_c**2)"),
+    # tanh' of the cell path forgotten
+    "lstm step: tanh' of the cell path forgotten": (
+        "lstm.py", "dc = dc_next + dh_next * o * (1 - cache.tanh_c**2)", "dc = dc_next + dh_next * o"),
+    "lstm: tanh' of the cell path forgotten": (
+        "lstm.py", "dc = dc_carried + dh_t * o * (1 - tanh_c**2)", "dc = dc_carried + dh_t * o"),
+    # the reset gate applied to the wrong term
+    "gru step: reset gate on the input part": (
+        "gru.py", "n = np.tanh(ax_n + r * ah_n)", "n = np.tanh(r * ax_n + ah_n)"),
+    "gru step: reset gate left out of dah_n": ("gru.py", "\n    dah_n = dax_n * r\n", "\n    dah_n = dax_n\n"),
+    "gru: reset gate left out of dah_n": (
+        "gru.py", "dah[:, t, 2 * Dh:] = dax_n * r", "dah[:, t, 2 * Dh:] = dax_n"),
+    # more: the forget gate's partner, the output gate's source, the GRU's direct path
+    "lstm: forget gate paired with c_t, not c_{t-1}": (
+        "lstm.py", "c_prev = cache.c[:, t - 1] if t > 0 else cache.c0",
+        "c_prev = cache.c[:, t] if t > 0 else cache.c0"),
+    "lstm step: output gate fed dc, not dh": (
+        "lstm.py", "da_o = dh_next * cache.tanh_c * o * (1 - o)", "da_o = dc * cache.tanh_c * o * (1 - o)"),
+    "gru step: z and 1 - z swapped": ("gru.py", "\n    dn = dh_next * (1 - z)\n", "\n    dn = dh_next * z\n"),
+    "gru: direct path z * h_prev dropped": (
+        "gru.py", "carried = dah[:, t] @ cache.Wh + dh_t * z", "carried = dah[:, t] @ cache.Wh"),
+    "gru step: one bias gradient for both": ("gru.py", "db_hh = dah.sum(axis=0)", "db_hh = dax.sum(axis=0)"),
+}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    base = tmp_path_factory.mktemp("gated_mutants")
+    shutil.copytree(ROOT / "rnn_core", base / "rnn_core", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tests", base / "tests", ignore=shutil.ignore_patterns("__pycache__"))
+    return base
+
+
+def run_gradient_tests(where: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(where), PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "tests/test_lstm.py", "tests/test_gru.py", "-k", "gradients or by_hand or is_steps"],
+        cwd=where, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_unmutated_copy_passes(pristine):
+    result = run_gradient_tests(pristine)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+def test_mutation_is_caught(name, pristine, tmp_path):
+    filename, original, broken = MUTATIONS[name]
+    shutil.copytree(pristine / "rnn_core", tmp_path / "rnn_core")
+    shutil.copytree(pristine / "tests", tmp_path / "tests")
+    target = tmp_path / "rnn_core" / filename
+    source = target.read_text()
+    assert source.count(original) == 1, f"{name}: the text to break is not in {filename} once"
+    target.write_text(source.replace(original, broken))
+    result = run_gradient_tests(tmp_path)
+    assert result.returncode == 1, f"{name} was not caught:\n{result.stdout[-2000:]}"
+    # The copy really was the one imported: the failure comes from a test, not an import error.
+    assert "failed" in result.stdout and "error" not in result.stdout.splitlines()[-1], result.stdout[-2000:]
