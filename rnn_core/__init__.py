@@ -10,6 +10,24 @@ from .activations import log_softmax, sigmoid, softmax
 from .cells import StepCache, rnn_step_backward, rnn_step_forward
 from .clipping import clip_gradients, global_norm
 from .gradcheck import numerical_gradient, rel_error
+from .gated_init import init_gated
+from .gru import (
+    GRUCache,
+    GRUStepCache,
+    gru_backward,
+    gru_forward,
+    gru_step_backward,
+    gru_step_forward,
+)
+from .heads import HeadCache, mse_head_backward, mse_head_forward
+from .lstm import (
+    LSTMCache,
+    LSTMStepCache,
+    lstm_backward,
+    lstm_forward,
+    lstm_step_backward,
+    lstm_step_forward,
+)
 from .gradient_flow import (
     hidden_gradient_norms,
     hidden_gradients,
@@ -27,6 +45,7 @@ from .layers import (
 )
 from .losses import softmax_cross_entropy
 from .recurrent import RNNCache, backprop_recurrence, rnn_backward, rnn_forward
+from .tasks import ADDING_BASELINE_MSE, adding_problem, copy_memory, copy_memory_baseline
 from .truncated import truncated_rnn_backward
 
 from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
@@ -89,28 +108,6 @@ __all__ = [
     "sigmoid",
     "softmax",
     "softmax_cross_entropy",
-]
-
-# Gated cells (issue 11): the LSTM and the GRU, and their initialiser.
-from .gated_init import init_gated  # noqa: E402
-from .gru import (  # noqa: E402
-    GRUCache,
-    GRUStepCache,
-    gru_backward,
-    gru_forward,
-    gru_step_backward,
-    gru_step_forward,
-)
-from .lstm import (  # noqa: E402
-    LSTMCache,
-    LSTMStepCache,
-    lstm_backward,
-    lstm_forward,
-    lstm_step_backward,
-    lstm_step_forward,
-)
-
-__all__ += [
     "GRUCache",
     "GRUStepCache",
     "LSTMCache",
@@ -124,4 +121,11 @@ __all__ += [
     "lstm_forward",
     "lstm_step_backward",
     "lstm_step_forward",
+    "HeadCache",
+    "mse_head_backward",
+    "mse_head_forward",
+    "ADDING_BASELINE_MSE",
+    "adding_problem",
+    "copy_memory",
+    "copy_memory_baseline",
 ]
