@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .clipping import clip_gradients
+from .clipping import clip_gradients, global_norm
 from .model import CharRNN
 from .optim import linear_decay
 from .validation import check_positive_int, check_positive_real
@@ -74,6 +74,8 @@ class TrainState:
     position : index of the next window of the :class:`rnn_core.data.StreamBatcher`.
     h : (N, Dh) the hidden state carried into the next window (None before the first).
     train_loss : per step, nats per character of the training window.
+    grad_norm : per step of this call's run, the global norm of the gradient before clipping
+        (not saved in checkpoints; compare it with ``TrainConfig.clip`` to see clipping fire).
     valid_steps, valid_loss : validation loss (nats per character) after those steps.
     """
 
@@ -81,6 +83,7 @@ class TrainState:
     position: int = 0
     h: np.ndarray | None = None
     train_loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
     valid_steps: list = field(default_factory=list)
     valid_loss: list = field(default_factory=list)
 
@@ -104,14 +107,16 @@ def _snapshot(model, optimizer, state: TrainState) -> tuple:
     loop never writes into ``state.h``, so shallow copies and list lengths suffice.
     """
     return (model, optimizer.t, {s: dict(d) for s, d in optimizer.state.items()},
-            state.step, state.position, state.h, len(state.train_loss), len(state.valid_steps))
+            state.step, state.position, state.h, len(state.train_loss), len(state.valid_steps),
+            len(state.grad_norm))
 
 
 def _interrupted(snap: tuple, optimizer, state: TrainState) -> "TrainingInterrupted":
     """Roll ``optimizer`` and ``state`` back to ``snap``; the exception that carries them."""
     (model, optimizer.t, optimizer.state, state.step, state.position, state.h, n_train,
-     n_valid) = snap
+     n_valid, n_norm) = snap
     del state.train_loss[n_train:], state.valid_steps[n_valid:], state.valid_loss[n_valid:]
+    del state.grad_norm[n_norm:]
     return TrainingInterrupted(model, optimizer, state)
 
 
@@ -189,6 +194,7 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
                 raise _diverged(f"the forward pass overflowed ({err})", step, lr) from None
             if not math.isfinite(loss):
                 raise _diverged(f"the training loss became {loss}", step, lr)
+            grad_norm = global_norm(grads)  # before clipping, logged in state.grad_norm
             if config.clip is not None:
                 grads, _ = clip_gradients(grads, config.clip)
             params = optimizer.step(params, grads, lr)
@@ -202,6 +208,7 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
             state.position = (state.position + 1) % batcher.n_windows
             state.h = h
             state.train_loss.append(loss)
+            state.grad_norm.append(grad_norm)
             if state.step % config.eval_every == 0 or state.step == config.steps:
                 state.valid_steps.append(state.step)
                 state.valid_loss.append(model.evaluate(valid_ids, eval_streams))

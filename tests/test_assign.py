@@ -664,8 +664,8 @@ def test_edition_holds_no_answers(number, tmp_path):
         training = (out / "rnn_core" / "training.py").read_text()
         m = STUB.search(training[training.index("def train("):])
         stub = m.group(0)
-        assert "Set h, loss, params" in stub and "_diverged(...)" in stub, stub
-        assert "NotImplementedError('train: compute h, loss, params')" in stub
+        assert "Set h, loss, grad_norm, params" in stub and "_diverged(...)" in stub, stub
+        assert "NotImplementedError('train: compute h, loss, grad_norm, params')" in stub
 
 
 def test_region_contract_names_what_to_set_and_return():
