@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 
 from rnn_core.data import StreamBatcher, Vocab, load_pydoc_corpus, split_ids
 from rnn_core.model import CharRNN
-from rnn_core.ngram import baseline_table
+from rnn_core.ngram import KneserNey, baseline_table
 from rnn_core.optim import Adam
 from rnn_core.training import TrainConfig, train
 
@@ -50,6 +50,8 @@ def main() -> None:
     train_ids, valid_ids = split_ids(vocab.encode(text))
     rows = dict(baseline_table(train_ids, valid_ids, vocab.size, k_values=(1.0, 0.1)))
     trigram = rows["trigram add-0.1"]
+    for n in (4, 5, 6, 7):
+        rows[f"Kneser-Ney order {n}"] = KneserNey(n, vocab.size).fit(train_ids).bits_per_char(valid_ids)
     batcher = StreamBatcher(train_ids, args.batch, args.seq_len)
     model = CharRNN.init(vocab.size, args.hidden, args.embed, np.random.default_rng(args.seed))
     cfg = TrainConfig(steps=args.steps, lr=args.lr,
@@ -69,9 +71,10 @@ def main() -> None:
     print(f"CPU time of this process: {cpu:.1f} s (about the wall time on an idle machine, "
           "1 BLAS thread)")
     for name, value in rows.items():
-        print(f"  {name:<18} {value:.3f} bpc")
+        print(f"  {name:<20} {value:.3f} bpc")
     print(f"valid_bpc={bpc:.3f}  (<= 2.1: {bpc <= 2.1}; beats trigram {trigram:.2f}: {bpc < trigram}; "
-          f"beats 4-gram KN 1.96: {bpc < 1.96})")
+          f"beats Kneser-Ney order 4: {bpc < rows['Kneser-Ney order 4']}; "
+          f"order 5: {bpc < rows['Kneser-Ney order 5']})")
     if args.json:
         result = {"script": "benchmarks/bench_training.py", "steps": args.steps,
                   "hidden": args.hidden, "embed": args.embed, "batch": args.batch,
