@@ -248,7 +248,7 @@ def _kneser_ney_probs(level_codes: list, levels: list, V: int) -> np.ndarray:
     character c) of each query. Returns (K,) probabilities P_order(c | context).
 
     The recursion, from the uniform distribution up, with a(h c), A(h), N1+(h .) and D of
-    level m (:class:`KNLevel`) and h' the context h without its first character:
+    level m (:class:`KNLevel`) and h' the context h without its first character::
 
         P_0(c) = 1 / V
         P_m(c | h) = ( max(a(h c) - D, 0) + D N1+(h .) P_{m-1}(c | h') ) / A(h)   if A(h) > 0
@@ -268,13 +268,17 @@ def _kneser_ney_probs(level_codes: list, levels: list, V: int) -> np.ndarray:
 
 
 class KneserNey:
-    """An interpolated Kneser-Ney character n-gram model {cite}`kneser1995improved`.
+    """An interpolated Kneser-Ney character n-gram model (Kneser and Ney, 1995).
 
     Absolute discounting with continuation counts, interpolated: every seen count gives
     up a discount D, and the mass freed is spread by the model one character shorter,
     whose counts are continuation counts (how many different characters come before a
-    gram, not how often it occurs), down to the uniform distribution. See
-    :func:`kneser_ney_counts` and :func:`_kneser_ney_probs` for the formulas.
+    gram, not how often it occurs), down to the uniform distribution. With a(h c), A(h),
+    N1+(h .) and D of level m (see :class:`KNLevel` and :func:`kneser_ney_counts`)::
+
+        P_0(c) = 1 / V
+        P_m(c | h) = ( max(a(h c) - D, 0) + D N1+(h .) P_{m-1}(c | h') ) / A(h)   if A(h) > 0
+        P_m(c | h) = P_{m-1}(c | h')                                              if A(h) = 0
 
     Parameters
     ----------
