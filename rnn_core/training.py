@@ -74,18 +74,18 @@ class TrainState:
     position : index of the next window of the :class:`rnn_core.data.StreamBatcher`.
     h : (N, Dh) the hidden state carried into the next window (None before the first).
     train_loss : per step, nats per character of the training window.
+    valid_steps, valid_loss : validation loss (nats per character) after those steps.
     grad_norm : per step of this call's run, the global norm of the gradient before clipping
         (not saved in checkpoints; compare it with ``TrainConfig.clip`` to see clipping fire).
-    valid_steps, valid_loss : validation loss (nats per character) after those steps.
     """
 
     step: int = 0
     position: int = 0
     h: np.ndarray | None = None
     train_loss: list = field(default_factory=list)
-    grad_norm: list = field(default_factory=list)
     valid_steps: list = field(default_factory=list)
     valid_loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
 
 
 class TrainingInterrupted(KeyboardInterrupt):
