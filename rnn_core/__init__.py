@@ -51,7 +51,7 @@ from .truncated import truncated_rnn_backward
 from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from .data import StreamBatcher, Vocab, load_pydoc_corpus, load_text, split_ids
 from .model import CharRNN, init_char_rnn
-from .ngram import NGram, baseline_table, uniform_bpc
+from .ngram import KneserNey, NGram, baseline_table, uniform_bpc
 from .optim import SGD, Adagrad, Adam, linear_decay
 from .sampling import apply_temperature, sample_ids, sample_text
 from .training import TrainConfig, TrainingDivergedError, TrainState, train
@@ -61,6 +61,7 @@ __all__ = [
     "Adam",
     "CharRNN",
     "CheckpointError",
+    "KneserNey",
     "NGram",
     "SGD",
     "StreamBatcher",

@@ -29,14 +29,19 @@ def _ids(name: str, ids, min_length: int = 1) -> np.ndarray:
 
 
 def load_pydoc_corpus() -> str:
-    """The bundled corpus: the texts of ``pydoc_data.topics`` joined in sorted key order.
+    """The bundled corpus: CPython 3.11.7's ``pydoc_data.topics``, joined in sorted key order.
 
-    This is the reference documentation that ``help()`` prints, shipped with CPython
-    (PSF licence), about 465 000 characters of English prose and Python code.
+    This is the reference documentation that ``help()`` prints (PSF licence), 464,970
+    characters of English prose and Python code. The text ships with this package,
+    xz-compressed (``rnn_core/corpus/pydoc_topics.txt.xz``), because ``pydoc_data.topics``
+    itself changes from one Python release to the next: the same text, and the same
+    numbers in the book, under every Python.
     """
-    from pydoc_data.topics import topics
+    import lzma
+    from importlib.resources import files
 
-    return "".join(topics[key] for key in sorted(topics))
+    packed = files("rnn_core").joinpath("corpus", "pydoc_topics.txt.xz").read_bytes()
+    return lzma.decompress(packed).decode("utf-8")
 
 
 def load_text(path, min_chars: int = 2) -> str:

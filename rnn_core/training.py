@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .clipping import clip_gradients
+from .clipping import clip_gradients, global_norm
 from .model import CharRNN
 from .optim import linear_decay
 from .validation import check_positive_int, check_positive_real
@@ -82,6 +82,8 @@ class TrainState:
     h : (N, Dh) the hidden state carried into the next window (None before the first).
     train_loss : per step, nats per character of the training window.
     valid_steps, valid_loss : validation loss (nats per character) after those steps.
+    grad_norm : per step of this call's run, the global norm of the gradient before clipping
+        (not saved in checkpoints; compare it with ``TrainConfig.clip`` to see clipping fire).
     """
 
     step: int = 0
@@ -90,6 +92,7 @@ class TrainState:
     train_loss: list = field(default_factory=list)
     valid_steps: list = field(default_factory=list)
     valid_loss: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -115,13 +118,14 @@ class _Snapshot:
         self.model, self.t = model, optimizer.t
         self.slots = {s: dict(d) for s, d in optimizer.state.items()}
         self.scalars = (state.step, state.position, state.h)
-        self.lengths = (len(state.train_loss), len(state.valid_steps))
+        self.lengths = (len(state.train_loss), len(state.valid_steps), len(state.grad_norm))
 
     def restore(self, optimizer, state: TrainState) -> TrainingInterrupted:
         optimizer.t, optimizer.state = self.t, self.slots
         state.step, state.position, state.h = self.scalars
-        n_train, n_valid = self.lengths
+        n_train, n_valid, n_norm = self.lengths
         del state.train_loss[n_train:], state.valid_steps[n_valid:], state.valid_loss[n_valid:]
+        del state.grad_norm[n_norm:]
         return TrainingInterrupted(self.model, optimizer, state)
 
 
@@ -244,6 +248,7 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
             loss, grads, h = model.loss_and_grads(x, y, h)
             if not math.isfinite(loss):
                 raise FloatingPointError(f"the training loss became {loss}")
+            grad_norm = global_norm(grads)  # before clipping
             if config.clip is not None:
                 grads, _ = clip_gradients(grads, config.clip)
             model = type(model)(optimizer.step(model.params, grads, lr), model.activation)
@@ -251,6 +256,7 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
         state.position = (state.position + 1) % batcher.n_windows
         state.h = h
         state.train_loss.append(loss)
+        state.grad_norm.append(grad_norm)
         if state.step % config.eval_every == 0 or state.step == config.steps:
             state.valid_steps.append(state.step)
             state.valid_loss.append(model.evaluate(valid_ids, eval_streams))

@@ -183,3 +183,19 @@ def test_interrupt_keeps_a_consistent_state_that_resumes_exactly(where):
         assert np.array_equal(one.params[k], two.params[k]), k
     assert st_one.train_loss == st_two.train_loss and st_one.valid_loss == st_two.valid_loss
     assert np.array_equal(st_one.h, st_two.h)
+    assert len(stop.state.grad_norm) == 17 and st_two.grad_norm == st_one.grad_norm
+
+
+def test_grad_norm_is_logged_before_clipping():
+    """state.grad_norm holds the pre-clip global norm of every step, computed here by hand
+    for step 1 (window 0 from a zero state) from the model's own gradients."""
+    model, batcher, valid = setup()
+    x, y, _ = batcher.window(0)
+    _, grads, _ = model.loss_and_grads(x, y, model.zero_state(batcher.N))
+    by_hand = np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads.values()))
+    clip = by_hand / 10  # well below the first norm: clipping fires on step 1
+    cfg = TrainConfig(steps=6, lr=1e-2, clip=clip)
+    _, _, state = train(model, Adam(1e-2), batcher, valid, cfg, progress=False)
+    assert len(state.grad_norm) == 6
+    assert np.isclose(state.grad_norm[0], by_hand, rtol=1e-6)
+    assert state.grad_norm[0] > clip  # logged before clipping, not after
