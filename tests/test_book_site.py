@@ -169,7 +169,7 @@ _JS_MATH = """async () => {
       const width = inner.getBoundingClientRect().width;
       if (width > column.clientWidth + 1 || root.scrollWidth > root.clientWidth + 1)
         wide.push(`${Math.round(width)} px in ${column.clientWidth} px: `
-                  + String(item.math).replace(/\s+/g, ' ').trim().slice(0, 80));
+                  + String(item.math).replace(/\\s+/g, ' ').trim().slice(0, 80));
     }
   }
   return {hasMath, typeset, error, raw, mjxErrors, untypeset, wide};
