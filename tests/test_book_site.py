@@ -158,7 +158,21 @@ _JS_MATH = """async () => {
   const untypeset = Array.from(document.querySelectorAll('article .math'))
     .filter(e => !e.querySelector('mjx-container'))
     .map(e => e.textContent.trim().slice(0, 60));
-  return {hasMath, typeset, error, raw, mjxErrors, untypeset};
+  // Display equations wider than the text column scroll sideways: report them with their TeX.
+  const wide = [];
+  if (hasMath && window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) {
+      const root = item.typesetRoot;
+      if (!item.display || !root || !root.isConnected) continue;
+      const column = root.closest('div.math') || root.parentElement;
+      const inner = root.querySelector('mjx-math') || root;
+      const width = inner.getBoundingClientRect().width;
+      if (width > column.clientWidth + 1 || root.scrollWidth > root.clientWidth + 1)
+        wide.push(`${Math.round(width)} px in ${column.clientWidth} px: `
+                  + String(item.math).replace(/\\s+/g, ' ').trim().slice(0, 80));
+    }
+  }
+  return {hasMath, typeset, error, raw, mjxErrors, untypeset, wide};
 }"""
 
 _JS_HEADINGS = """() => Array.from(
@@ -332,6 +346,17 @@ def test_math_is_typeset(site):
         for snippet in m["raw"]:
             problems.append(f"{p}: raw TeX left in the visible text: ...{snippet}...")
     _report(problems, "math problem(s)")
+
+
+def test_display_math_fits_the_column(site):
+    """At 1280 px no display equation is wider than the text column (it would scroll sideways)."""
+    problems = []
+    for p, r in site["pages"].items():
+        m = r["math"]
+        if m.get("hasMath") and "wide" not in m:
+            problems.append(f"{p}: the width check did not run")
+        problems += [f"{p}: display equation too wide, {w}" for w in m.get("wide", [])]
+    _report(problems, "display equations wider than the text column (break them with aligned)")
 
 
 def test_math_pages_exist(site):
