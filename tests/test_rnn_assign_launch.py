@@ -61,7 +61,8 @@ def test_every_chapter_installs_what_it_imports():
     (threadpoolctl) and only 7 trains with a progress bar (tqdm): the ``cli`` extra."""
     found = {p.name[:4]: launch.notebook_extras(json.loads(p.read_text())) for p in CHAPTERS}
     assert found == {"ch01": ("book",), "ch02": ("book",), "ch03": ("book",), "ch04": ("book",),
-                     "ch05": ("book", "cli"), "ch06": ("book",), "ch07": ("book", "cli")}
+                     "ch05": ("book", "cli"), "ch06": ("book",), "ch07": ("book", "cli"),
+                     "ch08": ("book",), "ch09": ("book",)}
     nb = json.loads((BOOK / "instructors.ipynb").read_text())
     assert launch.notebook_extras(nb) == ("book", "instructor")
 
