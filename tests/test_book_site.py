@@ -536,7 +536,10 @@ _JS_WIDTH = """async () => {
   if (sw > vw + 1) {
     for (const e of document.querySelectorAll('body *')) {
       const r = e.getBoundingClientRect();
-      if (r.width === 0 || r.right <= vw + 1) continue;
+      // A box as wide as its parent can still spill its content (a <pre> with overflow visible).
+      const ox0 = getComputedStyle(e).overflowX;
+      const right = r.left + (['visible'].includes(ox0) ? Math.max(r.width, e.scrollWidth) : r.width);
+      if (r.width === 0 || right <= vw + 1) continue;
       let p = e.parentElement, boxed = false;
       while (p && p !== document.body) {
         const ox = getComputedStyle(p).overflowX;
@@ -546,7 +549,7 @@ _JS_WIDTH = """async () => {
         p = p.parentElement;
       }
       if (!boxed) culprits.push(`${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}`
-                                + ` (right edge ${Math.round(r.right)} px): `
+                                + ` (right edge ${Math.round(right)} px): `
                                 + (e.textContent || '').trim().slice(0, 50));
     }
   }
