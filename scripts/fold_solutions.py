@@ -132,17 +132,29 @@ def _blocks(text: str):
 
 
 def colon_exercise(block: str) -> str:
-    """A backtick-fenced ``{exercise}`` as a colon fence (same directive for MyST)."""
+    """An ``{exercise}`` as a colon fence (the same directive for MyST), its body set apart.
+
+    Blank lines after the options and before the closing fence make plain Markdown render the
+    fence line, the body and the closing ``:::`` as separate paragraphs.
+    """
     lines = block.split("\n")
     m = _FENCE_OPEN.match(lines[0])
-    if m.group("fence")[0] == ":":
-        return block
-    body = lines[1:-1] if len(lines) > 1 and re.fullmatch(r"[ \t]*`{3,}[ \t]*", lines[-1]) else lines[1:]
+    fence = m.group("fence")
+    closed = len(lines) > 1 and re.fullmatch(r"[ \t]*" + re.escape(fence[0]) + "{3,}[ \t]*", lines[-1])
+    body = lines[1:-1] if closed else lines[1:]
+    options = []
+    while body and re.match(r"^[ \t]*:[\w-]+:", body[0]):
+        options.append(body.pop(0))
+    while body and not body[0].strip():
+        body.pop(0)
+    while body and not body[-1].strip():
+        body.pop()
     depth = 3
     while any(re.match(r"^[ \t]*:{%d,}" % depth, ln) for ln in body):
         depth += 1  # a nested colon fence inside: the outer one must be longer
     colons = ":" * depth
-    return "\n".join([f"{m.group('indent')}{colons}{{exercise}}{m.group('rest')}", *body, colons])
+    head = f"{m.group('indent')}{colons}{{exercise}}{m.group('rest')}"
+    return "\n".join([head, *options, "", *body, "", colons])
 
 
 # ------------------------------------------------------------------ fold
