@@ -298,23 +298,33 @@ def run_install_cell(source: str, importable: bool, monkeypatch) -> list:
     return shell.magics
 
 
-def test_every_chapter_has_the_same_install_cell():
-    cells = {p.name: _install_cell(p) for p in CHAPTERS}
+INSTALL_LINE = re.compile(r'^install --quiet "rnn_core(\[([a-z,]+)\])? @ git\+(\S+)"$')
+
+
+def test_every_chapter_has_the_same_install_cell_but_for_its_extras():
+    """One cell everywhere; only the extras (what the chapter imports) differ."""
+    cells = {p.name: re.sub(r"rnn_core\[[a-z,]+\]", "rnn_core[...]", _install_cell(p))
+             for p in CHAPTERS}
     assert len(set(cells.values())) == 1, cells
     assert "import rnn_core" in next(iter(cells.values()))
 
 
-def test_install_cell_does_nothing_when_rnn_core_is_importable(monkeypatch):
-    assert run_install_cell(_install_cell(CHAPTERS[0]), importable=True, monkeypatch=monkeypatch) == []
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_install_cell_does_nothing_when_rnn_core_is_importable(path, monkeypatch):
+    assert run_install_cell(_install_cell(path), importable=True, monkeypatch=monkeypatch) == []
 
 
-def test_install_cell_pip_installs_the_repository_when_rnn_core_is_missing(monkeypatch):
-    magics = run_install_cell(_install_cell(CHAPTERS[0]), importable=False, monkeypatch=monkeypatch)
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_install_cell_pip_installs_the_repository_when_rnn_core_is_missing(path, monkeypatch):
+    magics = run_install_cell(_install_cell(path), importable=False, monkeypatch=monkeypatch)
     assert len(magics) == 1, magics
     name, line = magics[0]
     assert name == "pip"
-    assert line.split()[0] == "install"
-    assert f"rnn_core @ git+{_repository_url()}" in line
+    m = INSTALL_LINE.match(line)
+    assert m is not None, line
+    assert m.group(3) == _repository_url()
+    extras = set((m.group(2) or "").split(",")) - {""}
+    assert extras <= {"book", "cli", "threads", "instructor"}, extras
 
 
 def test_install_cell_check_can_fail(monkeypatch):
