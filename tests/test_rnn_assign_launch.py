@@ -57,12 +57,12 @@ def test_extras_come_from_the_imports(sources, extras):
 
 
 def test_every_chapter_installs_what_it_imports():
-    """The book's figures need rnn_book in every chapter; only 5 and 7 limit BLAS threads
-    (threadpoolctl) and only 7 trains with a progress bar (tqdm): the ``cli`` extra."""
+    """The book's figures need rnn_book in every chapter; only 5, 6, 7 and 10 limit BLAS
+    threads (threadpoolctl) and only 7 trains with a progress bar (tqdm): the ``cli`` extra."""
     found = {p.name[:4]: launch.notebook_extras(json.loads(p.read_text())) for p in CHAPTERS}
     assert found == {"ch01": ("book",), "ch02": ("book",), "ch03": ("book",), "ch04": ("book",),
-                     "ch05": ("book", "cli"), "ch06": ("book",), "ch07": ("book", "cli"),
-                     "ch08": ("book",), "ch09": ("book",)}
+                     "ch05": ("book", "cli"), "ch06": ("book", "cli"), "ch07": ("book", "cli"),
+                     "ch08": ("book",), "ch09": ("book",), "ch10": ("book", "cli")}
     nb = json.loads((BOOK / "instructors.ipynb").read_text())
     assert launch.notebook_extras(nb) == ("book", "instructor")
 
