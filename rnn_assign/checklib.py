@@ -310,3 +310,54 @@ def gated_float32(rnn, cell, function):
     for a, k in zip(args, keep):
         _unchanged("an input array", a, k)
     return "float32 in, float32 out; inputs unchanged"
+
+
+# --- the many-to-one head (chapter 10): inputs and gradient check ---------------------------
+
+def head_inputs(rng, N=2, T=3, Dh=3, K=2):
+    """Inputs of the head: h (N, T, Dh), U (Dh, K), b2 (K,), y (N, K)."""
+    return dict(h=rng.normal(size=(N, T, Dh)), U=rng.normal(size=(Dh, K)),
+                b2=rng.normal(size=K), y=rng.normal(size=(N, K)))
+
+
+def _head_sizes(rng):
+    """The smallest sizes (all 1), then sizes from ``rng`` with N > 1 and Dh > K > 1: a
+    transposed dU cannot pass for the right one, nor a mean over N alone (or over K alone) for
+    the mean over the N K entries, nor a db2 averaged instead of summed."""
+    return [dict(N=1, T=1, Dh=1, K=1),
+            dict(N=int(rng.integers(2, 4)), T=int(rng.integers(2, 5)),
+                 Dh=int(rng.integers(4, 6)), K=int(rng.integers(2, 4)))]
+
+
+def head_gradients(rnn, numgrad, rng, loss):
+    """``mse_head_backward`` (dh, dU, db2) against central differences of
+    ``dloss * loss(h, U, b2, y)``, with ``dloss`` drawn from ``rng`` (not 1)."""
+    names, order = ("dh", "dU", "db2"), ("h", "U", "b2")
+    messages, sizes = [], _head_sizes(rng)
+    for s in sizes:
+        p = head_inputs(rng, **s)
+        dloss = float(rng.uniform(0.5, 2.0))
+        _, cache = rnn.mse_head_forward(**p)
+        got = list(rnn.mse_head_backward(dloss, cache))
+        if len(got) == 3 and np.ndim(got[0]) == 3 and np.any(np.asarray(got[0])[:, :-1]):
+            raise AssertionError("dh is not zero before the last step: the head reads h[:, -1] only")
+        num = [numgrad(lambda v, k=k: dloss * loss(**{**p, k: v}), p[k].copy()) for k in order]
+        messages.append(_grads(names, got, num))
+    return "; ".join(f"{m} at N={s['N']} T={s['T']} Dh={s['Dh']} K={s['K']}"
+                     for m, s in zip(messages, sizes))
+
+
+def head_float32(rnn, function):
+    """float32 in, float32 out (the loss, or the three gradients); no input modified."""
+    p = {k: v.astype(np.float32) for k, v in head_inputs(np.random.default_rng(5)).items()}
+    keep = {k: v.copy() for k, v in p.items()}
+    loss, cache = rnn.mse_head_forward(**p)
+    outputs = {"loss": loss}
+    if function == "mse_head_backward":
+        outputs = dict(zip(("dh", "dU", "db2"), rnn.mse_head_backward(1.0, cache)))
+    for name, o in outputs.items():
+        if np.asarray(o).dtype != np.float32:
+            raise AssertionError(f"float32 inputs gave {name} of dtype {np.asarray(o).dtype}")
+    for k in p:
+        _unchanged(k, p[k], keep[k])
+    return "float32 in, float32 out; inputs unchanged"

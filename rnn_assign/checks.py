@@ -40,6 +40,9 @@ from .checklib import (
     gated_inputs,
     gru_sequence_gradients,
     gru_step_gradients,
+    head_float32,
+    head_gradients,
+    head_inputs,
     lstm_sequence_gradients,
     lstm_step_gradients,
     rnn_inputs,
@@ -136,6 +139,13 @@ def _gru_unroll(x, h0, Wh, We, b_ih, b_hh):
         h = _gru_step(x[:, t], h, Wh, We, b_ih, b_hh)
         states.append(h)
     return np.stack(states, axis=1)
+
+
+def _mse_head(h, U, b2, y):
+    """The many-to-one head: yhat = h_T U + b2 from the last state h_T = h[:, -1], then the mean
+    of (yhat - y)^2 over its N K entries."""
+    yhat = h[:, -1] @ U + b2
+    return np.mean((yhat - y) ** 2)
 
 
 def _params(rng, d=3, Dh=5, N=2, T=4, scale=0.6):
@@ -659,6 +669,49 @@ def _float32(cell, function):
     return lambda rnn, numgrad: gated_float32(rnn, cell, function)
 
 
+# --- chapter 10: the many-to-one head ------------------------------------------------------
+# N = 2 sequences, T = 2 steps, Dh = 1, K = 1. The first step (5 and -3) must not be read:
+#   h_T = h[:, -1] = (1, 2);  U = 3, b2 = 1/2;  yhat = (3 + 1/2, 6 + 1/2) = (7/2, 13/2)
+#   y = (2, 7):  yhat - y = (3/2, -1/2);  L = ((3/2)^2 + (1/2)^2) / 2 = (9/4 + 1/4) / 2 = 5/4
+# Reading the first step instead gives yhat = (31/2, -17/2) and a loss in the hundreds;
+# summing instead of averaging gives 5/2.
+_HEAD = dict(h=np.array([[[5.0], [1.0]], [[-3.0], [2.0]]]), U=np.array([[3.0]]),
+             b2=np.array([0.5]), y=np.array([[2.0], [7.0]]))
+
+
+def mse_head_forward_fixed(rnn, numgrad):
+    loss, cache = rnn.mse_head_forward(**_HEAD)
+    _close("loss", loss, 5 / 4)
+    _close("cache.yhat", cache.yhat, [[7 / 2], [13 / 2]])
+    return "N = 2, T = 2, Dh = K = 1: yhat = 7/2, 13/2; loss = 5/4"
+
+
+def mse_head_backward_fixed(rnn, numgrad):
+    # The head above, M = N K = 2 entries, dloss = 1:
+    #   dyhat = 2/M (yhat - y) = (3/2, -1/2)
+    #   dh[:, -1] = dyhat U^T = (9/2, -3/2);  dh[:, 0] = 0 (the first step is not read)
+    #   dU = h_T^T dyhat = 1 * 3/2 + 2 * (-1/2) = 1/2;  db2 = 3/2 - 1/2 = 1
+    # Without the factor 2: dU = 1/4, db2 = 1/2. With dloss = 3 everything is 3 times larger.
+    _, cache = rnn.mse_head_forward(**_HEAD)
+    for dloss in (1.0, 3.0):
+        dh, dU, db2 = rnn.mse_head_backward(dloss, cache)
+        _close(f"dU (dloss = {dloss:g})", dU, [[dloss / 2]])
+        _close(f"db2 (dloss = {dloss:g})", db2, [dloss])
+        _close(f"dh (dloss = {dloss:g})", dh, dloss * np.array([[[0.0], [9 / 2]], [[0.0], [-3 / 2]]]))
+    return "dloss = 1 and 3: dh[:, -1] = dloss (9/2, -3/2), dh[:, 0] = 0, dU = dloss/2, db2 = dloss"
+
+
+def mse_head_forward_random(rnn, numgrad):
+    rng = _rng(30)
+    s = dict(N=int(rng.integers(1, 5)), T=int(rng.integers(1, 6)), Dh=int(rng.integers(1, 6)),
+             K=int(rng.integers(2, 4)))  # K = 1 is the hand-worked case
+    p = head_inputs(rng, **s)
+    loss, cache = rnn.mse_head_forward(**p)
+    _close("loss", loss, _mse_head(**p))
+    _close("cache.yhat", cache.yhat, p["h"][:, -1] @ p["U"] + p["b2"])
+    return "N={N} T={T} Dh={Dh} K={K}".format(**s)
+
+
 # --- randomised checks: sizes and values from SEED ------------------------------------------
 
 def _sizes(rng):
@@ -906,4 +959,14 @@ CHECKS = {
                          rnn, g, _rng(27), _gru_unroll)),
                      ("fixed", "three hand-worked scalar steps", gru_backward_fixed),
                      ("fixed", "float32 and no mutation", _float32("gru", "gru_backward"))],
+    "mse_head_forward": [("fixed", "two hand-worked sequences", mse_head_forward_fixed),
+                         ("fixed", "float32 and no mutation",
+                          lambda rnn, g: head_float32(rnn, "mse_head_forward")),
+                         ("random", "random sizes vs the equations", mse_head_forward_random)],
+    "mse_head_backward": [("gradient", "dh, dU, db2 vs numerical, dh only at the last step",
+                           lambda rnn, g: head_gradients(rnn, g, _rng(31), _mse_head)),
+                          ("fixed", "two hand-worked sequences, dloss = 1 and 3",
+                           mse_head_backward_fixed),
+                          ("fixed", "float32 and no mutation",
+                           lambda rnn, g: head_float32(rnn, "mse_head_backward"))],
 }

@@ -37,6 +37,9 @@ from .checklib import (
     gated_inputs,
     gru_sequence_gradients,
     gru_step_gradients,
+    head_float32,
+    head_gradients,
+    head_inputs,
     lstm_sequence_gradients,
     lstm_step_gradients,
     rnn_inputs,
@@ -504,6 +507,54 @@ def gru_forward_properties(rnn, numgrad):
     return "shape (N, T, Dh), agrees with gru_step_forward step by step"
 
 
+# chapter 10
+
+def mse_head_forward_known(rnn, numgrad):
+    p = head_inputs(np.random.default_rng(1001), N=3, T=4, Dh=3, K=2)
+    loss, cache = rnn.mse_head_forward(**p)
+    return KnownAnswer(loss=loss, yhat=cache.yhat)
+
+
+def mse_head_forward_properties(rnn, numgrad):
+    p = head_inputs(np.random.default_rng(1002), N=3, T=4, Dh=3, K=2)
+    loss, cache = rnn.mse_head_forward(**p)
+    _shape("loss", loss, ())
+    _shape("cache.yhat", cache.yhat, (3, 2))
+    if not loss > 0:
+        raise AssertionError(f"loss {float(loss):.4g}: a mean of squares of nonzero errors is > 0")
+    # only the last state is read: changing the earlier ones changes nothing
+    h = p["h"].copy()
+    h[:, :-1] = 100.0
+    other, _ = rnn.mse_head_forward(h, p["U"], p["b2"], p["y"])
+    if not np.isclose(other, loss, rtol=1e-12, atol=0):
+        raise AssertionError("the loss changed with h[:, :-1]: the head reads the last state only")
+    # targets equal to the predictions: no error
+    zero, _ = rnn.mse_head_forward(p["h"], p["U"], p["b2"], np.array(cache.yhat))
+    if not abs(zero) < 1e-12:
+        raise AssertionError(f"y = cache.yhat gave loss {float(zero):.3g}, expected 0")
+    # a mean, not a sum: the same rows twice give the same loss
+    twice = {k: np.concatenate([v, v]) if k in ("h", "y") else v for k, v in p.items()}
+    if not np.isclose(rnn.mse_head_forward(**twice)[0], loss, rtol=1e-12, atol=0):
+        raise AssertionError("repeating every sequence changed the loss: average, do not sum")
+    return "scalar loss > 0, yhat (N, K), only h[:, -1] read, 0 when y = yhat, a mean"
+
+
+def mse_head_backward_properties(rnn, numgrad):
+    p = head_inputs(np.random.default_rng(1003), N=3, T=4, Dh=3, K=2)
+    _, cache = rnn.mse_head_forward(**p)
+    dh, dU, db2 = rnn.mse_head_backward(1.0, cache)
+    _shape("dh", dh, (3, 4, 3))
+    _shape("dU", dU, (3, 2))
+    _shape("db2", db2, (2,))
+    if np.any(dh[:, :-1]):
+        raise AssertionError("dh is not zero before the last step")
+    _, cache = rnn.mse_head_forward(p["h"], p["U"], p["b2"], np.array(cache.yhat))
+    for name, g in zip(("dh", "dU", "db2"), rnn.mse_head_backward(1.0, cache)):
+        if np.any(g):
+            raise AssertionError(f"with y = yhat (no error) {name} is not zero")
+    return "shapes, dh zero before the last step, zero error gives zero gradients"
+
+
 def _own_lstm_step(rnn):
     """Your own lstm_step_forward, h_next and c_next side by side."""
     return lambda *a: np.concatenate(rnn.lstm_step_forward(*a)[:2], axis=1)
@@ -597,6 +648,18 @@ CHECKS = {
                           lambda **kw: rnn.gru_forward(**kw)[0])),
                      ("property", "float32, no mutation", lambda rnn, g: gated_float32(
                          rnn, "gru", "gru_backward"))],
+    "mse_head_forward": [("known", "fixed inputs", mse_head_forward_known),
+                         ("property", "shapes, last state only, a mean", mse_head_forward_properties),
+                         ("property", "float32, no mutation",
+                          lambda rnn, g: head_float32(rnn, "mse_head_forward"))],
+    "mse_head_backward": [("gradient", "dh, dU, db2 vs numerical (of your own forward)",
+                           lambda rnn, g: head_gradients(
+                               rnn, g, np.random.default_rng(1011),
+                               lambda **kw: rnn.mse_head_forward(**kw)[0])),
+                          ("property", "shapes, the last step only, zero error",
+                           mse_head_backward_properties),
+                          ("property", "float32, no mutation",
+                           lambda rnn, g: head_float32(rnn, "mse_head_backward"))],
 }
 
 

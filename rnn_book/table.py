@@ -110,6 +110,18 @@ CHAPTERS: dict[int, Chapter] = {
              "Measure the Jacobian products of the vanilla, LSTM and GRU cells, and say when "
              "gating does not keep them near 1."),
         ),
+        Chapter(
+            10, "ch10_long_range.ipynb", "Long-range dependencies",
+            (("heads.py", "mse_head_forward"), ("heads.py", "mse_head_backward")),
+            (5, 6, 7, 8, 9), 90,
+            ("Derive the adding problem's baseline: a model that remembers nothing scores "
+             "Var(a + b) = 1/6.",
+             "Write the many-to-one head, last state -> affine -> mean squared error, and its "
+             "backward: `dh` is `2/M (yhat - y) U.T` at the last step and zero before.",
+             "Train the tanh RNN, the IRNN, the LSTM and the GRU with the same budget, and read "
+             "where each one stops learning as the distance grows.",
+             "Measure the gradient that reaches the first marker, before and after training."),
+        ),
     ]
 }
 

@@ -107,7 +107,7 @@ def test_edition_notebook_imports_its_own_copy(tmp_path):
     assert proc.stdout.split()[-2:] == ["stub", "True"]
 
 
-@pytest.mark.parametrize("number", [4, 7, 8, 9])
+@pytest.mark.parametrize("number", [4, 7, 8, 9, 10])
 def test_edition_holds_no_answers(number, tmp_path):
     chapter = CHAPTERS[number]
     out = tmp_path / "ed"
@@ -122,7 +122,8 @@ def test_edition_holds_no_answers(number, tmp_path):
     for needle in ("dx = da @ We", "da.T @", "BEGIN SOLUTION", "0.9 + 0.1 / 19", "min(1.0, clip",
                    "expected [[", "_S_a", "def _unroll", "def _xent",
                    "def _lstm_step(", "def _gru_unroll(", "29 / 20", "17 / 20", "dc_prev = dc * f",
-                   "dh_next * z"):
+                   "dh_next * z", "def _mse_head(", "5 / 4", "9 / 2", "h[:, -1] @ U + b2",
+                   "dyhat @ cache.U.T"):
         assert needle not in check_py, needle
     compile(check_py, "check.py", "exec")
     # a stubbed function keeps its signature, contract and docstring; its body is the stub

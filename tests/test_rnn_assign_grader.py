@@ -277,3 +277,82 @@ def test_grade_gated_fixed_values_name_the_bug(gated_editions, tmp_path, module,
     for function, detail in caught_by.items():
         fixed = [r for r in report["results"] if r["function"] == function and r["kind"] == "fixed"]
         assert any(not r["passed"] and detail in r["detail"] for r in fixed), report["results"]
+
+
+
+# --- chapter 10: the many-to-one head ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def head_edition(tmp_path_factory):
+    """An edition of chapter 10 with the reference heads.py put back."""
+    folder = tmp_path_factory.mktemp("ed10") / "edition"
+    edition(CHAPTERS[10], folder)
+    restore(folder, CHAPTERS[10])
+    return folder
+
+
+def test_grade_head_reference_passes(head_edition):
+    report = grade_submission(CHAPTERS[10], head_edition, seed=3)
+    assert report["passed"] and report["reason"] is None, report
+    assert len(report["results"]) == sum(len(checks.CHECKS[f]) for f in
+                                         ("mse_head_forward", "mse_head_backward"))
+    assert {r["kind"] for r in report["results"]} == {"fixed", "gradient", "random"}
+    code, text = check(head_edition)
+    assert code == 0 and "FAIL" not in text, text
+
+
+def _head_bugs():
+    from tests.test_heads import MUTATIONS
+
+    bugs = {name: (old, new) for name, (old, new) in MUTATIONS.items()}
+    bugs.update({
+        "dh at every step": ("dh[:, -1] = dyhat @ cache.U.T",
+                             "dh[:] = (dyhat @ cache.U.T)[:, None]"),
+        "dU transposed": ("dU = h_last.T @ dyhat", "dU = dyhat.T @ h_last"),
+        "db2 not summed": ("db2 = dyhat.sum(axis=0)", "db2 = dyhat.mean(axis=0)"),
+        "loss summed": ("loss = np.mean(err * err)", "loss = np.sum(err * err)"),
+        "first state read": ("yhat = h[:, -1] @ U + b2\n    err", "yhat = h[:, 0] @ U + b2\n    err"),
+    })
+    return bugs
+
+
+@pytest.mark.parametrize("name", sorted(_head_bugs()))
+def test_grade_head_catches_the_bugs(head_edition, tmp_path, name):
+    """The missing factor 2, dh at every step (or at the first), dU transposed, ... fail the
+    grader and the student's check.py."""
+    old, new = _head_bugs()[name]
+    sub = tmp_path / "bug"
+    shutil.copytree(head_edition, sub)
+    path = sub / "rnn_core" / "heads.py"
+    text = path.read_text()
+    assert text.count(old) == 1, (name, old)
+    path.write_text(text.replace(old, new))
+    report = grade_submission(CHAPTERS[10], sub, seed=11)
+    assert report["reason"] is None and not report["passed"], report
+    failed = [r for r in report["results"] if not r["passed"]]
+    assert failed and all("not implemented" not in r["detail"] for r in failed)
+    code, out = check(sub)
+    assert code == 1 and " FAIL " in out, out
+
+
+@pytest.mark.parametrize("old, new, function, detail", [
+    # without the factor 2: dyhat = (3/4, -1/4), so dU = 3/4 - 2/4 = 1/4 instead of 1/2
+    ("2 * dloss / cache.err.size", "dloss / cache.err.size", "mse_head_backward", "dU (dloss = 1): got [[0.25]]"),
+    # dh at every step: the first step gets 9/2 and -3/2 too instead of 0
+    ("dh[:, -1] = dyhat @ cache.U.T", "dh[:] = (dyhat @ cache.U.T)[:, None]", "mse_head_backward",
+     "dh (dloss = 1): got [[[4.5], [4.5]], [[-1.5], [-1.5]]]"),
+    # summing instead of averaging: 9/4 + 1/4 = 5/2
+    ("loss = np.mean(err * err)", "loss = np.sum(err * err)", "mse_head_forward", "loss: got 2.5"),
+])
+def test_grade_head_fixed_values_name_the_bug(head_edition, tmp_path, old, new, function, detail):
+    """The hand-worked sequences fail with the value the bug gives."""
+    sub = tmp_path / "bug"
+    shutil.copytree(head_edition, sub)
+    path = sub / "rnn_core" / "heads.py"
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+    report = grade_submission(CHAPTERS[10], sub, seed=5)
+    assert not report["passed"]
+    fixed = [r for r in report["results"] if r["function"] == function and r["kind"] == "fixed"]
+    assert any(not r["passed"] and detail in r["detail"] for r in fixed), report["results"]
