@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import re
 from typing import Any, Callable
 
@@ -55,6 +56,7 @@ import numpy as np
 from .validation import (
     FLOAT_DTYPES,
     Dims,
+    all_finite,
     as_bool_mask,
     as_float_array,
     as_index_array,
@@ -141,11 +143,87 @@ class Spec:
         return f"({', '.join(letters)}{comma})"
 
 
-class Check:
-    """A contract entry that is not a float array: a function ``(name, value, call) -> value``."""
+class Seen:
+    """What the fast path has seen in one call: letter sizes and the one float dtype."""
 
-    def __init__(self, describe: str, fn: Callable[[str, Any, Call], Any]) -> None:
-        self.describe, self.fn = describe, fn
+    __slots__ = ("sizes", "dtype")
+
+    def __init__(self) -> None:
+        self.sizes: dict[str, int] = {}
+        self.dtype: np.dtype | None = None  # float32 or float64 once bound
+
+
+_F32, _F64 = FLOAT_DTYPES
+_BOOL = np.dtype(bool)
+_min, _max = np.minimum.reduce, np.maximum.reduce
+
+
+def _fits(spec: Spec) -> Callable[[tuple, dict], bool] | None:
+    """``spec`` compiled to ``(shape, sizes) -> bool``: does ``shape`` fit, binding new letters?
+
+    It accepts exactly the shapes ``Spec.match`` accepts and binds the same letters
+    (a stacked axis ``kL`` binds ``L``). None for ``"... kL"``, which only ``match`` reads.
+    """
+    if spec.leading and spec._stacked:
+        return None
+    axes = tuple((None, a) if isinstance(a, int) else (a[1], a[0]) for a in spec.axes)
+    n, leading = len(axes), spec.leading
+
+    def fits(shape, sizes):
+        if leading:
+            if len(shape) < n:
+                return False
+            shape = shape[len(shape) - n:]
+        elif len(shape) != n:
+            return False
+        for (letter, k), size in zip(axes, shape):
+            if letter is None:  # a fixed size
+                if size != k:
+                    return False
+                continue
+            bound = sizes.get(letter)
+            if bound is None:
+                if size < 1 or size % k:
+                    return False
+                sizes[letter] = size // k
+            elif size != k * bound:
+                return False
+        return True
+
+    return fits
+
+
+def _fast_float(spec: Spec) -> Callable[[Any, Seen], bool] | None:
+    """Fast acceptor of a finite float32/float64 ndarray of shape ``spec`` and the call's dtype."""
+    fits = _fits(spec)
+    if fits is None:
+        return None
+
+    def fast(value, seen):
+        if type(value) is not np.ndarray:
+            return False  # lists, floats and subclasses: the full check converts or refuses
+        dtype = value.dtype
+        if dtype is not seen.dtype:
+            if seen.dtype is not None or (dtype is not _F32 and dtype is not _F64):
+                return False
+            seen.dtype = dtype
+        return fits(value.shape, seen.sizes) and all_finite(value)
+
+    return fast
+
+
+class Check:
+    """A contract entry: a function ``(name, value, call) -> value`` that checks and explains.
+
+    ``fast``, when given, is ``(value, seen) -> bool``: True only if ``fn`` would
+    return ``value`` itself, having bound the same letters (in ``seen.sizes``) and
+    dtype (``seen.dtype``). It never raises a message of its own: whatever it does
+    not accept goes to ``fn``, which converts it or says what is wrong.
+    """
+
+    def __init__(self, describe: str, fn: Callable[[str, Any, Call], Any],
+                 fast: Callable[[Any, "Seen"], bool] | None = None) -> None:
+        self.describe, self.fn, self.fast = describe, fn, fast
 
     def __call__(self, name: str, value, call: Call):
         return self.fn(name, value, call)
@@ -164,7 +242,16 @@ def ids(spec: str, below: str | int) -> Check:
             raise TypeError(f"contract of {name}: letter {below!r} must be bound first")
         return as_index_array(name, value, parsed.letters(), call.dims, upper)
 
-    return Check(f"ids{parsed} in [0, {below})", check)
+    fits = None if parsed._stacked else _fits(parsed)
+
+    def fast(value, seen):
+        upper = below if isinstance(below, int) else seen.sizes.get(below)
+        if (type(value) is not np.ndarray or value.dtype.kind not in "iu" or upper is None
+                or not fits(value.shape, seen.sizes)):
+            return False
+        return not value.size or (_min(value, axis=None) >= 0 and _max(value, axis=None) < upper)
+
+    return Check(f"ids{parsed} in [0, {below})", check, fast if fits else None)
 
 
 def id_sequence(below: str | int) -> Check:
@@ -194,7 +281,13 @@ def mask(spec: str, nonempty: bool = False) -> Check:
                              f"(shape {value.shape})")
         return value
 
-    return Check(f"bool{parsed}", check)
+    fits = None if parsed._stacked else _fits(parsed)
+
+    def fast(value, seen):
+        return (type(value) is np.ndarray and value.dtype is _BOOL and fits(value.shape, seen.sizes)
+                and (not nonempty or np.count_nonzero(value) > 0))
+
+    return Check(f"bool{parsed}", check, fast if fits else None)
 
 
 def arrays(like: str | None = None, **specs: str) -> Check:
@@ -259,23 +352,27 @@ def one_of(*choices) -> Check:
                 f"{name}: expected one of {', '.join(repr(c) for c in choices)}, got {value!r}")
         return value
 
-    return Check(f"one of {choices}", check)
+    return Check(f"one of {choices}", check, lambda value, seen: value in choices)
 
 
 def positive_int(minimum: int = 1) -> Check:
     """An ``int`` (not a bool) of at least ``minimum``."""
     return Check(f"int >= {minimum}",
-                 lambda name, value, call: check_positive_int(name, value, minimum))
+                 lambda name, value, call: check_positive_int(name, value, minimum),
+                 lambda value, seen: type(value) is int and value >= minimum)
 
 
 def positive_real(allow_zero: bool = False) -> Check:
     """A finite real number above 0 (or at least 0)."""
     return Check("real >= 0" if allow_zero else "real > 0",
-                 lambda name, value, call: check_positive_real(name, value, allow_zero))
+                 lambda name, value, call: check_positive_real(name, value, allow_zero),
+                 lambda value, seen: (type(value) is float and math.isfinite(value)
+                                      and (value >= 0 if allow_zero else value > 0)))
 
 
 generator = Check("np.random.Generator",
-                  lambda name, value, call: check_generator(name, value))
+                  lambda name, value, call: check_generator(name, value),
+                  lambda value, seen: isinstance(value, np.random.Generator))
 
 
 def _float_dtype(name, value, call):
@@ -336,7 +433,34 @@ def _cache_check(cache_type: type) -> Check:
                 call.dims.source[letter] = source
         return value
 
-    return Check(cache_type.__name__, check)
+    compiled = [(field, _fits(spec)) for field, spec in fields.items()]
+    in_params = hasattr(cache_type, "bound_by")
+
+    def fast(value, seen):
+        if type(value) is not cache_type or any(fits is None for _, fits in compiled):
+            return False
+        store = value.params if in_params else None
+        for field, fits in compiled:
+            arr = store[field] if in_params else getattr(value, field)
+            if arr is None:
+                continue
+            if type(arr) is tuple:
+                shape = arr
+            else:
+                shape = arr.shape
+                if seen.dtype is None and arr.dtype.kind == "f":
+                    if arr.dtype is not _F32 and arr.dtype is not _F64:
+                        return False
+                    seen.dtype = arr.dtype
+            if not fits(shape, seen.sizes):
+                return False
+        if seen.dtype is None and isinstance(getattr(value, "dtype", None), np.dtype):
+            if value.dtype is not _F32 and value.dtype is not _F64:
+                return False
+            seen.dtype = value.dtype
+        return True
+
+    return Check(cache_type.__name__, check, fast)
 
 
 def _entry(spec) -> Check:
@@ -344,7 +468,8 @@ def _entry(spec) -> Check:
         return spec
     if isinstance(spec, str):
         parsed = Spec(spec)
-        return Check(repr(parsed), lambda name, value, call: call.bind_float(name, value, parsed))
+        return Check(repr(parsed), lambda name, value, call: call.bind_float(name, value, parsed),
+                     _fast_float(parsed))
     if isinstance(spec, type) and hasattr(spec, "shapes"):
         return _cache_check(spec)
     raise TypeError(f"unknown contract entry {spec!r}")
@@ -357,6 +482,13 @@ def shapes(**contract):
     by an earlier argument are expected of a later one; an argument left out of
     the contract is passed through unchecked. The wrapped function is available
     as ``__wrapped__``, and ``__contract__`` holds the contract for documentation.
+
+    The contract is compiled once, when the function is defined: each entry
+    becomes (position, name, check). A call first goes through the entries' fast
+    acceptors, which only say yes (a float32/float64 ndarray of the call's dtype,
+    shape and letters, finite by one ``isfinite`` pass and a count). Anything they do not accept, and
+    every contract with an entry that has none, is checked in full, which
+    converts lists and floats or raises the message; both test the same rules.
     """
     entries = {name: _entry(spec) for name, spec in contract.items()}
 
@@ -365,12 +497,22 @@ def shapes(**contract):
         unknown = set(entries) - set(sig.parameters)
         if unknown:
             raise TypeError(f"{fn.__name__}: contract names unknown arguments {sorted(unknown)}")
-        defaults_none = {name for name, p in sig.parameters.items() if p.default is None}
-        names = list(sig.parameters)
-        simple = all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-                     for p in sig.parameters.values())
-        defaults = {name: p.default for name, p in sig.parameters.items()
-                    if p.default is not p.empty}
+        params = list(sig.parameters.values())
+        names = [p.name for p in params]
+        defaults_none = {p.name for p in params if p.default is None}
+        simple = all(p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in params)
+        defaults = {p.name: p.default for p in params if p.default is not p.empty}
+        # The compiled contract: (position, check, may be None) per entry, in contract order.
+        position = {name: i for i, name in enumerate(names)}
+        plan = [(position[name], entry.fast, name in defaults_none)
+                for name, entry in entries.items()]
+        positional = all(p.kind is p.POSITIONAL_OR_KEYWORD for p in params)
+        if not positional or any(fast is None for _, fast, _ in plan):
+            plan = None  # keyword-only parameters, or an entry checked only in full
+        missing = object()
+        tail = [tuple(p.default if p.default is not p.empty else missing for p in params[k:])
+                for k in range(len(params) + 1)]  # the defaults after k positional arguments
+        complete_tail = [None if any(v is missing for v in rest) else rest for rest in tail]
 
         def bind(args, kwargs) -> dict:
             if not simple or len(args) > len(names) or any(k in names[:len(args)] for k in kwargs):
@@ -382,8 +524,43 @@ def shapes(**contract):
                 sig.bind(*args, **kwargs)  # raises the TypeError Python would
             return arguments
 
+        def arrange(args, kwargs) -> tuple | list | None:
+            """The arguments in parameter order, defaults filled in; None if not that simple."""
+            n = len(args)
+            if n > len(names):
+                return None
+            if not kwargs:
+                rest = complete_tail[n]
+                return None if rest is None else args + rest if rest else args
+            values = [*args, *tail[n]]
+            for key, value in kwargs.items():
+                i = position.get(key, -1)
+                if i < n:
+                    return None  # an unknown or repeated keyword: Python's TypeError
+                values[i] = value
+            for value in values:
+                if value is missing:
+                    return None
+            return values
+
+        def accepted(values) -> bool:
+            """Do the fast acceptors take every argument as it is?"""
+            seen = Seen()
+            try:
+                for i, fast, may_be_none in plan:
+                    value = values[i]
+                    if not ((value is None and may_be_none) or fast(value, seen)):
+                        return False
+            except Exception:
+                return False  # the full check says what is wrong
+            return True
+
         @functools.wraps(fn)
         def checked(*args, **kwargs):
+            if plan is not None:
+                values = arrange(args, kwargs)
+                if values is not None and accepted(values):
+                    return fn(*values)
             arguments = bind(args, kwargs)
             call = Call()
             for name, entry in entries.items():

@@ -60,11 +60,12 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     N, T, d = x.shape
     # The input projection of all T steps in one matmul, before the loop.
     a = (x.reshape(N * T, d) @ We.T).reshape(N, T, -1) + b1
-    h_t, states = h0, []
+    Wh_T = np.ascontiguousarray(Wh.T)  # made row-major once: BLAS reads it faster every step
+    h = np.empty_like(a)  # (N, T, Dh)
+    h_t = h0
     for t in range(T):
-        h_t = activate(a[:, t] + h_t @ Wh.T, activation)  # only the recurrence is left
-        states.append(h_t)
-    h = np.stack(states, axis=1)  # (N, T, Dh)
+        h_t = activate(a[:, t] + h_t @ Wh_T, activation)  # only the recurrence is left
+        h[:, t] = h_t
     return h, RNNCache(x, h0, h, Wh, We, activation)
     ### END SOLUTION
 

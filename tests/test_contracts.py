@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import inspect
+from typing import NamedTuple
 
 import numpy as np
 import pytest
 
 from rnn_core.contracts import (
+    Call,
+    _entry,
     arrays,
     float_dtype,
     generator,
@@ -16,6 +19,7 @@ from rnn_core.contracts import (
     mask,
     one_of,
     positive_int,
+    positive_real,
     shapes,
     size_tuple,
 )
@@ -149,3 +153,100 @@ def test_contract_is_visible_in_the_source_and_the_wrapper_is_transparent():
 def test_unknown_contract_names_are_refused_at_definition():
     with pytest.raises(TypeError, match="unknown arguments"):
         shapes(y="N")(lambda x: x)
+
+
+class ProbeCache(NamedTuple):
+    h: np.ndarray
+    U: np.ndarray
+    shape: tuple
+    shapes = dict(h="N T Dh", U="Dh V", shape="V d")
+    producer = "probe_forward"
+
+
+PROBE = dict(cache=ProbeCache, x="N T d", Wh="3Dh Dh", z="... V", y=ids("N T", below="V"),
+             m=mask("N T", nonempty=True), act=one_of("a", "b"), k=positive_int(),
+             r=positive_real())
+
+
+@shapes(**PROBE)
+def probe(cache, x, Wh, z, y, m=None, act="a", k=1, r=1.0):
+    return dict(cache=cache, x=x, Wh=Wh, z=z, y=y, m=m, act=act, k=k, r=r)
+
+
+def _full_check(arguments):
+    """The contract checked entry by entry, in full: what a call must do."""
+    call, out = Call(), dict(arguments)
+    for name, spec in PROBE.items():
+        if out[name] is not None or name != "m":  # only m may be left at None
+            out[name] = _entry(spec)(name, out[name], call)
+    return out
+
+
+def _spoil(rng, name, value):
+    """``value``, or one of the ways a caller gets it wrong."""
+    if rng.random() > 0.15:
+        return value
+    if name == "cache":
+        return rng.choice([lambda v: v._replace(h=v.h[:, :, :-1]), lambda v: v._replace(U=v.U.T),
+                           lambda v: v._replace(shape=(v.shape[0] + 1, 1)), lambda v: tuple(v),
+                           lambda v: v._replace(h=v.h.astype(np.float16))])(value)
+    if name in ("act", "k", "r"):
+        wrong = ["c", None, 0, True, 2.0, np.int64(2), -1.0, float("inf"), 2, np.float64(0.5)]
+        return wrong[rng.integers(len(wrong))]
+    if name == "y":
+        return [value + value.max() + 1, value - 1, value.astype(np.float64), value.astype(np.uint8),
+                value > 0, value[:, :-1], value.tolist()][rng.integers(7)]
+    if name == "m":
+        return [np.zeros_like(value), value.astype(int), value[None], value.T][rng.integers(4)]
+    return [value.astype(np.float16), value.astype(np.int64), value.astype(">f8"),
+               value.astype(np.float32 if value.dtype == np.float64 else np.float64),
+               value.tolist(), value[..., :-1], value[None], value[..., 0], np.float64(1.5), 1.5,
+               np.where(value == value.flat[0], np.nan, value), np.full_like(value, np.inf),
+               value.reshape(-1)][rng.integers(13)]
+
+
+def test_the_fast_path_accepts_nothing_the_full_check_refuses():
+    """Random calls, some with one argument wrong: same errors, same arguments as in full."""
+    rng = np.random.default_rng(0)
+    outcomes = set()
+    for trial in range(3000):
+        N, T, d, Dh, V = rng.integers(1, 4, 5)
+        dtype = [np.float32, np.float64][trial % 2]
+        floats = lambda *s: rng.standard_normal(s).astype(dtype)  # noqa: E731
+        good = dict(cache=ProbeCache(floats(N, T, Dh), floats(Dh, V), (V, d)),
+                    x=floats(N, T, d), Wh=floats(3 * Dh, Dh),
+                    z=floats(*rng.integers(1, 3, rng.integers(0, 3)), V),
+                    y=rng.integers(0, V, (N, T)), m=rng.random((N, T)) < 0.7,
+                    act="b", k=3, r=0.5)
+        good["m"].flat[0] = True
+        arguments = {k: _spoil(rng, k, v) for k, v in good.items()}
+        try:
+            expected = _full_check(arguments)
+        except (ValueError, TypeError) as err:
+            with pytest.raises(type(err)) as got:
+                probe(**arguments) if trial % 3 else probe(*arguments.values())
+            assert str(got.value) == str(err)
+            outcomes.add("refused")
+            continue
+        received = probe(**arguments) if trial % 3 else probe(*arguments.values())
+        for name, value in expected.items():
+            assert type(received[name]) is type(value), name
+            if isinstance(value, np.ndarray):
+                assert received[name].dtype == value.dtype and np.array_equal(received[name], value)
+            else:
+                assert received[name] == value or received[name] is value, name
+        outcomes.add("accepted")
+    assert outcomes == {"accepted", "refused"}
+
+
+@shapes(W="3H H")
+def stacked(W):
+    return W
+
+
+@pytest.mark.parametrize("shape", [(4, 1), (3, 2), (0, 0), (6, 2, 1)])
+def test_a_stacked_axis_must_be_a_whole_multiple(shape):
+    """``3H`` first: its size binds H = size / 3, so it must be a positive multiple of 3."""
+    with pytest.raises(ValueError, match=r"^W: expected shape"):
+        stacked(np.zeros(shape))
+    assert stacked(np.zeros((6, 2))).shape == (6, 2)

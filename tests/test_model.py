@@ -5,9 +5,20 @@ import copy
 import numpy as np
 import pytest
 
+from rnn_core import (
+    affine_backward,
+    affine_forward,
+    embedding_backward,
+    embedding_forward,
+    rnn_backward,
+    rnn_forward,
+    softmax_cross_entropy,
+)
 from rnn_core.gradcheck import numerical_gradient, rel_error
 from rnn_core.model import PARAM_NAMES, CharRNN
 from rnn_core.sampling import apply_temperature, sample_ids
+
+from .conftest import ACTIVATIONS, TOL, make_rnn_params
 
 
 def tiny(dtype=np.float64, seed=0, V=7, Dh=5, d=3):
@@ -159,3 +170,37 @@ def test_init_dtype_must_be_float32_or_float64(dtype):
     with pytest.raises(ValueError, match="dtype: expected float32 or float64"):
         init_char_rnn(5, 4, 3, np.random.default_rng(0), dtype=dtype)
     assert init_char_rnn(5, 4, 3, np.random.default_rng(0), np.float64)["Wh"].dtype == np.float64
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_full_model_gradient(activation):
+    """Embedding -> RNN -> affine -> softmax cross-entropy, every parameter at once."""
+    rng = np.random.default_rng(11)
+    N, T, d, Dh, V = 2, 4, 3, 5, 6
+    ids = rng.integers(0, V, (N, T))
+    y = rng.integers(0, V, (N, T))
+    params = {
+        "E": rng.standard_normal((V, d)),
+        "h0": rng.standard_normal((N, Dh)) * 0.3,
+        "U": rng.standard_normal((Dh, V)),
+        "b2": rng.standard_normal(V) * 0.1,
+    }
+    params["Wh"], params["We"], params["b1"] = make_rnn_params(rng, d, Dh, scale=1.0)
+
+    def loss_of(p):
+        x, _ = embedding_forward(ids, p["E"])
+        h, _ = rnn_forward(x, p["h0"], p["Wh"], p["We"], p["b1"], activation)
+        theta, _ = affine_forward(h, p["U"], p["b2"])
+        return softmax_cross_entropy(theta, y)[0]
+
+    x, c_emb = embedding_forward(ids, params["E"])
+    h, c_rnn = rnn_forward(x, params["h0"], params["Wh"], params["We"], params["b1"], activation)
+    theta, c_aff = affine_forward(h, params["U"], params["b2"])
+    _, dtheta = softmax_cross_entropy(theta, y)
+    dh, dU, db2 = affine_backward(dtheta, c_aff)
+    dx, dh0, dWh, dWe, db1 = rnn_backward(dh, c_rnn)
+    dE = embedding_backward(dx, c_emb)
+    analytic = {"E": dE, "h0": dh0, "Wh": dWh, "We": dWe, "b1": db1, "U": dU, "b2": db2}
+    for name, grad in analytic.items():
+        num = numerical_gradient(lambda v: loss_of(params | {name: v}), params[name])
+        assert rel_error(grad, num) < TOL, name
