@@ -50,7 +50,8 @@ def init_gated(cell, d, Dh, rng, forget_bias=1.0, dtype=np.float64):
     Dh : hidden size.
     rng : np.random.Generator, the only source of randomness.
     forget_bias : the initial bias of the LSTM's forget gate f (in ``b1``) or of
-        the GRU's update gate z (in ``b_ih``); 0.0 gives PyTorch's zero biases.
+        the GRU's update gate z (in ``b_ih``); 0.0 gives zero biases (PyTorch's
+        are small and random around 0, uniform in ``[-1/sqrt(Dh), 1/sqrt(Dh)]``).
     dtype : np.float32 or np.float64.
 
     Returns

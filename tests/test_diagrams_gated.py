@@ -41,7 +41,8 @@ def _thick_path_arrows(fig):
       "cell-state path"], 3),
     (gru_cell_diagram,
      ["x_t (N, d)", "h_prev (N, Dh)", "h_next (N, Dh)", "Wh (3Dh, Dh)", "We (3Dh, d)",
-      "b_ih (3Dh,)", "b_hh (3Dh,)", "(N, 3Dh): r, z, n", "hidden n part", "input n part",
+      "b_ih (3Dh,)", "b_hh (3Dh,)", "(N, 3Dh): r, z, n", "$a^h_n$: hidden n part",
+      "$a^x_n$: input n part", r"$n = \tanh(a^x_n + r \odot a^h_n)$", "r, z parts",
       "1 - z", "copy path"], 3),
 ])
 def test_gated_diagram_labels_every_tensor_with_its_shape(draw, needed, path_arrows):

@@ -100,9 +100,9 @@ def lstm_cell_diagram():
 def gru_cell_diagram():
     """Draw one GRU step, gates stacked r, z, n as in PyTorch::
 
-        gi = x_t @ We.T + b_ih,  gh = h_prev @ Wh.T + b_hh     (N, 3Dh) each
-        r = sigmoid(gi_r + gh_r),  z = sigmoid(gi_z + gh_z)
-        n = tanh(gi_n + r * gh_n)
+        a^x = x_t @ We.T + b_ih,  a^h = h_prev @ Wh.T + b_hh     (N, 3Dh) each
+        r = sigmoid(a^x_r + a^h_r),  z = sigmoid(a^x_z + a^h_z)
+        n = tanh(a^x_n + r * a^h_n)
         h_next = (1 - z) * n + z * h_prev
 
     The copy path ``z * h_prev`` is drawn thick and blue, like the LSTM's
@@ -142,20 +142,20 @@ def gru_cell_diagram():
 
     # Reset and update gates from the sum of the r, z parts.
     box(ax, 7.6, 4.6, 2.0, 0.7, r"$r, z = \sigma(\cdot)$", fontsize=10)
-    arrow(ax, (6.0, 2.95), (7.1, 4.24), label="r, z parts", label_offset=(0.75, -0.15), fontsize=9)
+    arrow(ax, (6.0, 2.95), (7.1, 4.24))
     arrow(ax, (6.0, 0.6), (7.5, 4.24))
+    label(ax, 7.85, 3.4, "r, z parts", fontsize=9)  # right of both arrows, crossing neither
     arrow(ax, (7.6, 4.96), (7.6, 6.17), label="z", label_offset=(-0.3, 0.0), fontsize=9)
 
     # The reset gate scales the hidden part of n only: hence two biases.
     circle(ax, 8.8, 2.6, 0.3, r"$\times$", fontsize=13)
-    arrow(ax, (6.0, 2.6), (8.49, 2.6), label="hidden n part", label_offset=(0.45, 0.22),
-          fontsize=9)
+    arrow(ax, (6.0, 2.6), (8.49, 2.6))
+    label(ax, 7.76, 2.28, r"$a^h_n$: hidden n part", fontsize=8.5)  # below its arrow
     arrow(ax, (8.1, 4.24), (8.7, 2.9), label="r", label_offset=(0.25, 0.0), fontsize=9)
-    box(ax, 11.6, 1.2, 3.3, 0.8, r"$n = \tanh(\mathrm{in}_n + r \odot \mathrm{hid}_n)$",
-        fontsize=10)
+    box(ax, 11.6, 1.2, 3.3, 0.8, r"$n = \tanh(a^x_n + r \odot a^h_n)$", fontsize=10.5)
     arrow(ax, (9.1, 2.5), (10.3, 1.62))
-    arrow(ax, (6.0, 0.3), (9.93, 0.95), label="input n part", label_offset=(0.0, -0.28),
-          fontsize=9)
+    arrow(ax, (6.0, 0.3), (9.93, 0.95), label=r"$a^x_n$: input n part",
+          label_offset=(0.0, -0.3), fontsize=9)
 
     # (1 - z) * n joins the copy path.
     box(ax, 10.0, 4.0, 1.1, 0.55, "1 - z", fontsize=10)
