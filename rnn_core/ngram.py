@@ -166,9 +166,11 @@ def _size_of(letter: str) -> Check:
 class KNLevel(NamedTuple):
     """The counts of one level m (1 <= m <= order) of a Kneser-Ney model.
 
+    The count a(g) is the raw count at the top level and the continuation count
+    N1+(. g) (distinct characters seen before g) below it.
+
     grams : (G,) int64, sorted codes of the m-grams with a count (see ``_codes``).
-    counts : (G,) int64, their count a(g): the raw count at the top level, the
-        continuation count N1+(. g) (distinct characters seen before g) below it.
+    counts : (G,) int64, their count a(g).
     contexts : (H,) int64, sorted codes of the (m-1)-gram contexts, ``gram // V``.
     totals : (H,) int64, A(h) = sum over c of a(h c).
     types : (H,) int64, N1+(h .) = how many characters c have a(h c) > 0.

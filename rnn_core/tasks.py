@@ -22,10 +22,10 @@ import numpy as np
 
 from .validation import check_generator, check_positive_int
 
-#: MSE of always predicting 1 on the adding problem: Var(a + b) = 1/12 + 1/12.
+#: The MSE of always predicting 1 on the adding problem, Var(a + b) = 1/12 + 1/12.
 ADDING_BASELINE_MSE = 1.0 / 6.0
 
-#: Copy-memory alphabet: 0 is the blank, 1..8 the symbols to copy, 9 the delimiter.
+#: The copy-memory alphabet (0 is the blank, 1..8 the symbols to copy, 9 the delimiter).
 COPY_BLANK, COPY_SYMBOLS, COPY_DELIMITER, COPY_VOCAB = 0, 8, 9, 10
 COPY_LENGTH = 10  # symbols to remember
 

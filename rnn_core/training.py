@@ -82,8 +82,10 @@ class TrainState:
     h : (N, Dh) the hidden state carried into the next window (None before the first).
     train_loss : per step, nats per character of the training window.
     valid_steps, valid_loss : validation loss (nats per character) after those steps.
-    grad_norm : per step of this call's run, the global norm of the gradient before clipping
-        (not saved in checkpoints; compare it with ``TrainConfig.clip`` to see clipping fire).
+    grad_norm : per step of this call's run, the global norm of the gradient before clipping.
+
+    ``grad_norm`` is not saved in checkpoints; compare it with ``TrainConfig.clip`` to see
+    clipping fire.
     """
 
     step: int = 0
