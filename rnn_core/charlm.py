@@ -2,14 +2,17 @@
 
 Train on the bundled corpus (``pydoc_data.topics``) or on any UTF-8 file::
 
-    python -m rnn_core.charlm train --out char.npz            # 2000 steps, about a minute
+    python -m rnn_core.charlm train --out char.npz            # a GRU, 850 steps, about a minute
+    python -m rnn_core.charlm train --cell rnn --out rnn.npz  # the tanh RNN of ch07, 2000 steps
     python -m rnn_core.charlm train --text my.txt --out my.npz --steps 500
-    python -m rnn_core.charlm train --cell lstm --out lstm.npz     # the LSTM (or gru) instead
     python -m rnn_core.charlm sample --checkpoint char.npz --length 300 --temperature 0.8 --seed 0
 
-``--cell`` chooses the recurrent layer: ``rnn`` (the tanh RNN of Part II, the default),
-``lstm`` or ``gru`` (chapters 8 and 9); the checkpoint records it, and ``sample`` and
-``--resume`` read it from there (a checkpoint without one is an ``rnn``).
+``--cell`` chooses the recurrent layer: ``gru`` (chapter 9, the default), ``lstm``
+(chapter 8) or ``rnn`` (the tanh RNN of chapter 7); the checkpoint records it, and
+``sample`` and ``--resume`` read it from there (a checkpoint without one is an ``rnn``).
+The default ``--steps`` depends on the cell (2000 for rnn, 850 for gru, 600 for lstm):
+about the same CPU time for each, in which the GRU ends lowest
+(``benchmarks/lm_cells.py``, ``book/data/lm_cells.json``).
 
 ``train`` prints, as its last line, ``valid_bpc=<validation bits per character>``.
 
@@ -69,9 +72,13 @@ from .training import (
 FORMAT = "charlm-1"
 # Read-only: a run changes its own copy (``conf``), never the defaults.
 DEFAULTS = types.MappingProxyType(
-    {"steps": 2000, "hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
+    {"hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
      "lr": 5e-3, "clip": 5.0, "seed": 0, "optimizer": "adam", "schedule": "linear",
-     "eval_every": 250, "valid_fraction": 0.1, "cell": "rnn"})
+     "eval_every": 250, "valid_fraction": 0.1, "cell": "gru"})
+# The default --steps of each cell: about the same CPU time, that of 2000 steps of the tanh
+# RNN at Dh=256 (benchmarks/lm_cells.py measures it; the GRU is the default cell because it
+# ends lowest in that time).
+DEFAULT_STEPS = types.MappingProxyType({"rnn": 2000, "lstm": 600, "gru": 850})
 # Settings fixed by a checkpoint: a resumed run may not change them.
 FROZEN = ("hidden", "embed", "seq_len", "batch", "lr", "clip", "seed", "optimizer",
           "schedule", "eval_every", "valid_fraction", "decay_steps", "cell")
@@ -140,13 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", help="checkpoint to continue from (default: none, a fresh run)")
     t.add_argument("--steps", type=_int_at_least(1),
                    help=f"total number of steps, counted from the start of the run "
-                        f"(default: {D['steps']}; required with --resume)")
+                        f"(default: {', '.join(f'{n} for {c}' for c, n in DEFAULT_STEPS.items())}"
+                        f", about the same CPU time; required with --resume)")
     t.add_argument("--decay-steps", type=_int_at_least(1),
                    help="step at which the linear schedule reaches lr 0 (default: --steps; "
                         "on resume: the checkpoint's, see below)")
     t.add_argument("--cell", choices=CELLS,
-                   help=f"recurrent layer: the tanh RNN, the LSTM or the GRU "
-                        f"(default: {D['cell']})")
+                   help=f"recurrent layer: the tanh RNN (ch07), the LSTM (ch08) or the GRU "
+                        f"(ch09) (default: {D['cell']})")
     t.add_argument("--hidden", type=_int_at_least(1),
                    help=f"hidden units Dh (default: {D['hidden']})")
     t.add_argument("--embed", type=_int_at_least(1),
@@ -334,10 +342,11 @@ def _load_resume(path: str | None) -> dict | None:
 
 def _settings(args, resume: dict | None) -> dict:
     """The run's settings: the defaults and the flags, or a checkpoint's (frozen) settings."""
-    given = {k: getattr(args, k) for k in (*DEFAULTS, "decay_steps")
+    given = {k: getattr(args, k) for k in (*DEFAULTS, "steps", "decay_steps")
              if getattr(args, k, None) is not None}
     if resume is None:
         conf = {**DEFAULTS, **given}
+        conf["steps"] = given.get("steps", DEFAULT_STEPS[conf["cell"]])
         conf["decay_steps"] = given.get("decay_steps", conf["steps"])
         return conf
     conf = {k: resume[f"config.{k}"].item() if f"config.{k}" in resume else LEGACY[k]

@@ -40,7 +40,8 @@ def test_train_prints_valid_bpc_last(capsys, text_file, tmp_path):
     printed = float(line.split("=")[1])
     with np.load(out, allow_pickle=False) as ck:
         assert int(ck["step"]) == 150
-        assert ck["params.Wh"].shape == (16, 16)
+        assert str(ck["config.cell"]) == "gru"  # the default cell
+        assert ck["params.Wh"].shape == (3 * 16, 16)
         assert list(ck["history.valid_steps"])[-1] == 150
         recorded = float(ck["history.valid"][-1]) / np.log(2)
         V = len(ck["vocab"])
@@ -112,7 +113,7 @@ def test_resume_is_exact(tmp_path, text_file):
     with np.load(one) as a, np.load(two) as b, np.load(half) as h:
         assert int(h["step"]) == 100 and int(b["step"]) == 200
         keys = [k for k in a.files if k.startswith(("params.", "optim."))]
-        assert len(keys) == 6 + 1 + 12  # 6 params, Adam's t, m and v for each
+        assert len(keys) == 7 + 1 + 14  # the GRU's 7 params, Adam's t, m and v for each
         for k in keys + ["h", "position", "history.train"]:
             assert np.array_equal(a[k], b[k]), k
         assert not np.array_equal(h["params.Wh"], b["params.Wh"])  # the second half did train
@@ -247,11 +248,30 @@ def test_checkpoint_write_is_atomic_and_pickle_free(tmp_path):
 
 
 def test_defaults_are_read_only():
-    from rnn_core.charlm import DEFAULTS
+    from rnn_core.charlm import DEFAULT_STEPS, DEFAULTS
 
     with pytest.raises(TypeError):
-        DEFAULTS["steps"] = 1
-    assert DEFAULTS["steps"] == 2000
+        DEFAULTS["hidden"] = 1
+    with pytest.raises(TypeError):
+        DEFAULT_STEPS["rnn"] = 1
+    assert DEFAULTS["hidden"] == 256 and DEFAULT_STEPS["rnn"] == 2000
+
+
+def test_default_steps_depend_on_the_cell(monkeypatch, tmp_path, text_file):
+    """Without --steps, each cell trains for its DEFAULT_STEPS (about the same CPU time)."""
+    import rnn_core.charlm as charlm
+
+    seen = {}
+
+    def record(model, optimizer, batcher, valid_ids, config, state, progress):
+        seen[model.cell] = config.steps, config.horizon
+        raise KeyboardInterrupt  # stop before any step: nothing to train for this test
+
+    monkeypatch.setattr(charlm, "train", record)
+    for cell in (None, "rnn", "lstm"):
+        flag = [] if cell is None else ["--cell", cell]
+        main(["train", "--text", text_file, "--out", str(tmp_path / "m.npz"), *flag, *TINY])
+    assert seen == {"gru": (850, 850), "rnn": (2000, 2000), "lstm": (600, 600)}
 
 
 def test_ctrl_c_saves_the_last_step_and_resumes_exactly(capsys, monkeypatch, tmp_path, text_file):
@@ -508,8 +528,8 @@ def test_bad_cell_exits_2_and_overwrites_nothing(capsys, text_file, existing_out
 
 def test_resume_cannot_change_the_cell(capsys, trained, text_file, existing_out):
     err = run_bad(capsys, ["train", "--text", text_file, "--resume", trained, "--out",
-                           existing_out, "--steps", "300", "--cell", "gru"], existing_out)
-    assert "--cell: gru conflicts with the checkpoint's rnn" in err
+                           existing_out, "--steps", "300", "--cell", "rnn"], existing_out)
+    assert "--cell: rnn conflicts with the checkpoint's gru" in err
 
 
 def without(path, tmp_path, drop, name="old.npz", **replace):
@@ -522,8 +542,12 @@ def without(path, tmp_path, drop, name="old.npz", **replace):
     return str(out)
 
 
-def test_a_checkpoint_without_a_cell_is_an_rnn(capsys, tmp_path, trained, text_file):
+def test_a_checkpoint_without_a_cell_is_an_rnn(capsys, tmp_path, text_file):
     """Checkpoints written before --cell existed sample and resume as the tanh RNN."""
+    trained = str(tmp_path / "rnn.npz")
+    assert main(["train", "--text", text_file, "--out", trained, "--steps", "200", "--cell", "rnn",
+                 *TINY]) == 0
+    capsys.readouterr()
     old = without(trained, tmp_path, {"config.cell"})
     assert main(["sample", "--checkpoint", old, "--length", "50", "--seed", "3"]) == 0
     a = capsys.readouterr().out
@@ -544,7 +568,7 @@ def test_checkpoint_with_an_unknown_or_inconsistent_cell(capsys, tmp_path, train
     odd = without(trained, tmp_path, set(), "odd.npz", **{"config.cell": np.array("tree")})
     err = run_bad(capsys, ["sample", "--checkpoint", odd], existing_out)
     assert "unknown cell 'tree'" in err
-    # an rnn's parameters labelled lstm do not load
+    # a GRU's parameters labelled lstm do not load
     wrong = without(trained, tmp_path, set(), "wrong.npz", **{"config.cell": np.array("lstm")})
     err = run_bad(capsys, ["sample", "--checkpoint", wrong], existing_out)
     assert "inconsistent contents" in err
