@@ -446,7 +446,8 @@ def _restore(resume: dict, conf: dict, vocab: Vocab, text: str, source: str):
                                   f"expected {(N, model.Dh)}")
     carried = tuple(resume[k].copy() for k in names)
     state = TrainState(step=int(resume["step"]), position=int(resume["position"]),
-                       h=carried if model.cell == "lstm" else carried[0], train_loss=list(resume["history.train"]),
+                       h=carried if model.cell == "lstm" else carried[0],
+                       train_loss=list(resume["history.train"]),
                        valid_steps=[int(s) for s in resume["history.valid_steps"]],
                        valid_loss=list(resume["history.valid"]))
     optimizer = OPTIMIZERS[conf["optimizer"]](conf["lr"])

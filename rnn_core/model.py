@@ -99,32 +99,38 @@ def init_char_rnn(V: int, Dh: int, d: int, rng, dtype=np.float32, cell: str = "r
 # Gradients stop at the initial state (truncated BPTT).
 
 def rnn_layer_forward(x, state, p, activation):
+    """The tanh RNN over x (N, T, d) from state (N, Dh): h (N, T, Dh), h_T (N, Dh), RNNCache."""
     h, cache = rnn_forward(x, state, p["Wh"], p["We"], p["b1"], activation)
     return h, h[:, -1], cache
 
 
 def rnn_layer_backward(dh, cache):
+    """dh (N, T, Dh) -> dx (N, T, d) and the gradients of We, Wh, b1."""
     dx, _dh0, dWh, dWe, db1 = rnn_backward(dh, cache)
     return dx, {"We": dWe, "Wh": dWh, "b1": db1}
 
 
 def lstm_layer_forward(x, state, p, activation):
+    """The LSTM over x (N, T, d) from state (h0, c0), each (N, Dh): h, (h_T, c_T), LSTMCache."""
     h0, c0 = state
     h, cache = lstm_forward(x, h0, p["Wh"], p["We"], p["b1"], c0)
     return h, (h[:, -1], cache.c[:, -1]), cache
 
 
 def lstm_layer_backward(dh, cache):
+    """dh (N, T, Dh) -> dx (N, T, d) and the gradients of We, Wh, b1."""
     dx, _dh0, dWh, dWe, db1, _dc0 = lstm_backward(dh, cache)
     return dx, {"We": dWe, "Wh": dWh, "b1": db1}
 
 
 def gru_layer_forward(x, state, p, activation):
+    """The GRU over x (N, T, d) from state (N, Dh): h (N, T, Dh), h_T (N, Dh), GRUCache."""
     h, cache = gru_forward(x, state, p["Wh"], p["We"], p["b_ih"], p["b_hh"])
     return h, h[:, -1], cache
 
 
 def gru_layer_backward(dh, cache):
+    """dh (N, T, Dh) -> dx (N, T, d) and the gradients of We, Wh, b_ih, b_hh."""
     dx, _dh0, dWh, dWe, db_ih, db_hh = gru_backward(dh, cache)
     return dx, {"We": dWe, "Wh": dWh, "b_ih": db_ih, "b_hh": db_hh}
 
@@ -132,16 +138,19 @@ def gru_layer_backward(dh, cache):
 # One step of each cell on inputs x_t (N, d): the next state and its h (N, Dh).
 
 def rnn_cell_step(x_t, state, p, activation):
+    """One tanh-RNN step on x_t (N, d) from state (N, Dh): h (N, Dh) and the next state."""
     h, _ = rnn_step_forward(x_t, state, p["Wh"], p["We"], p["b1"], activation)
     return h, h
 
 
 def lstm_cell_step(x_t, state, p, activation):
+    """One LSTM step on x_t (N, d) from state (h, c): h (N, Dh) and the next state (h, c)."""
     h, c, _ = lstm_step_forward(x_t, *state, p["Wh"], p["We"], p["b1"])
     return h, (h, c)
 
 
 def gru_cell_step(x_t, state, p, activation):
+    """One GRU step on x_t (N, d) from state (N, Dh): h (N, Dh) and the next state."""
     h, _ = gru_step_forward(x_t, state, p["Wh"], p["We"], p["b_ih"], p["b_hh"])
     return h, h
 
@@ -222,7 +231,7 @@ class CharRNN:
 
     @shapes(N=positive_int())
     def zero_state(self, N: int):
-        """The zero state of N streams in the model's dtype: (N, Dh), a pair of them for the LSTM."""
+        """The zero state of N streams, model's dtype: (N, Dh), for the LSTM a pair of them."""
         h = np.zeros((N, self.Dh), dtype=self.dtype)
         return (h, h.copy()) if self.cell == "lstm" else h
 
