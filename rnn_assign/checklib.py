@@ -172,3 +172,192 @@ def xent_gradients(rnn, numgrad, rng, loss):
     mask = np.array([[True, True, False], [True, False, True]])
     _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
     return _grads(["dtheta"], [d], [numgrad(lambda t: loss(t, y, mask), theta.copy())])
+
+
+# --- the gated cells: inputs and gradient checks -------------------------------------------
+# ``step(x_t, h_prev, c_prev, Wh, We, b1)`` of an LSTM returns h_next and c_next side by side,
+# (N, 2Dh), so one upstream gradient [dh_next, dc_next] checks both outputs at once.
+
+GATES = {"lstm": 4, "gru": 3}
+
+
+def gated_inputs(rng, cell, N=2, T=3, d=3, Dh=4, scale=0.6):
+    """Inputs and weights of an LSTM (x, h0, Wh, We, b1, c0) or a GRU (x, h0, Wh, We, b_ih, b_hh),
+    PyTorch's layout: Wh (G*Dh, Dh), We (G*Dh, d) with G = 4 or 3 gate blocks."""
+    G = GATES[cell]
+    p = dict(x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * scale,
+             Wh=rng.normal(size=(G * Dh, Dh)) * scale, We=rng.normal(size=(G * Dh, d)) * scale)
+    if cell == "lstm":
+        p.update(b1=rng.normal(size=G * Dh) * 0.3, c0=rng.normal(size=(N, Dh)))
+    else:
+        p.update(b_ih=rng.normal(size=G * Dh) * 0.3, b_hh=rng.normal(size=G * Dh) * 0.3)
+    return p
+
+
+def _gated_sizes(rng):
+    """Two sets of sizes: the smallest (N = T = d = Dh = 1), then sizes drawn from ``rng``."""
+    return [dict(N=1, T=1, d=1, Dh=1),
+            dict(N=int(rng.integers(1, 4)), T=int(rng.integers(2, 5)),
+                 d=int(rng.integers(2, 4)), Dh=int(rng.integers(2, 4)))]
+
+
+def _gradient_report(messages, sizes, step):
+    """``max rel. error 3e-11 at N=1 d=1 Dh=1; ...``: one entry per set of sizes."""
+    form = "N={N} d={d} Dh={Dh}" if step else "N={N} T={T} d={d} Dh={Dh}"
+    return "; ".join(f"{m} at {form.format(**s)}" for m, s in zip(messages, sizes))
+
+
+def lstm_step_gradients(rnn, numgrad, rng, step):
+    """``lstm_step_backward`` against central differences of
+    ``step(x_t, h_prev, c_prev, Wh, We, b1) -> [h_next, c_next]`` (N, 2Dh)."""
+    names = ("dx_t", "dh_prev", "dc_prev", "dWh", "dWe", "db1")
+    messages, sizes = [], _gated_sizes(rng)
+    for s in sizes:
+        p = gated_inputs(rng, "lstm", **s)
+        args = [p["x"][:, 0], p["h0"], p["c0"], p["Wh"], p["We"], p["b1"]]
+        dh, dc = rng.normal(size=p["h0"].shape), rng.normal(size=p["h0"].shape)
+        keep = [a.copy() for a in (dh, dc)]
+        _, _, cache = rnn.lstm_step_forward(*args)
+        got = rnn.lstm_step_backward(dh, dc, cache)
+        _unchanged("dh_next", dh, keep[0])
+        _unchanged("dc_next", dc, keep[1])
+        up = np.concatenate((dh, dc), axis=1)
+        num = [numgrad(lambda v, i=i: step(*args[:i], v, *args[i + 1:]), args[i].copy(), up)
+               for i in range(6)]
+        messages.append(_grads(names, got, num))
+    return _gradient_report(messages, sizes, step=True)
+
+
+def lstm_sequence_gradients(rnn, numgrad, rng, unroll):
+    """``lstm_backward`` (dx, dh0, dWh, dWe, db1, dc0) against central differences of
+    ``unroll(x, h0, Wh, We, b1, c0) -> h`` (N, T, Dh)."""
+    order = ("x", "h0", "Wh", "We", "b1", "c0")
+    messages, sizes = [], _gated_sizes(rng)
+    for s in sizes:
+        p = gated_inputs(rng, "lstm", **s)
+        dh = rng.normal(size=(s["N"], s["T"], s["Dh"]))
+        keep = dh.copy()
+        _, cache = rnn.lstm_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], c0=p["c0"])
+        got = rnn.lstm_backward(dh, cache)
+        _unchanged("dh", dh, keep)
+        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}), p[k].copy(), dh) for k in order]
+        messages.append(_grads([f"d{k}" for k in order], got, num))
+    return _gradient_report(messages, sizes, step=False)
+
+
+def gru_step_gradients(rnn, numgrad, rng, step):
+    """``gru_step_backward`` against central differences of
+    ``step(x_t, h_prev, Wh, We, b_ih, b_hh) -> h_next`` (N, Dh)."""
+    names = ("dx_t", "dh_prev", "dWh", "dWe", "db_ih", "db_hh")
+    messages, sizes = [], _gated_sizes(rng)
+    for s in sizes:
+        p = gated_inputs(rng, "gru", **s)
+        args = [p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"]]
+        dh = rng.normal(size=p["h0"].shape)
+        keep = dh.copy()
+        _, cache = rnn.gru_step_forward(*args)
+        got = rnn.gru_step_backward(dh, cache)
+        _unchanged("dh_next", dh, keep)
+        num = [numgrad(lambda v, i=i: step(*args[:i], v, *args[i + 1:]), args[i].copy(), dh)
+               for i in range(6)]
+        messages.append(_grads(names, got, num))
+    return _gradient_report(messages, sizes, step=True)
+
+
+def gru_sequence_gradients(rnn, numgrad, rng, unroll):
+    """``gru_backward`` (dx, dh0, dWh, dWe, db_ih, db_hh) against central differences of
+    ``unroll(x, h0, Wh, We, b_ih, b_hh) -> h`` (N, T, Dh)."""
+    order = ("x", "h0", "Wh", "We", "b_ih", "b_hh")
+    messages, sizes = [], _gated_sizes(rng)
+    for s in sizes:
+        p = gated_inputs(rng, "gru", **s)
+        dh = rng.normal(size=(s["N"], s["T"], s["Dh"]))
+        keep = dh.copy()
+        _, cache = rnn.gru_forward(**p)
+        got = rnn.gru_backward(dh, cache)
+        _unchanged("dh", dh, keep)
+        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}), p[k].copy(), dh) for k in order]
+        messages.append(_grads([f"d{k}" for k in order], got, num))
+    return _gradient_report(messages, sizes, step=False)
+
+
+def gated_float32(rnn, cell, function):
+    """float32 in, float32 out, for ``function`` (a forward or a backward of ``cell``);
+    no input, upstream gradients included, modified."""
+    p = {k: v.astype(np.float32) for k, v in gated_inputs(np.random.default_rng(5), cell).items()}
+    step = function.startswith(cell + "_step")
+    if cell == "lstm":
+        args = ([p["x"][:, 0], p["h0"], p["c0"], p["Wh"], p["We"], p["b1"]] if step
+                else [p["x"], p["h0"], p["Wh"], p["We"], p["b1"], p["c0"]])
+    else:
+        args = ([p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"]] if step
+                else [p["x"], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"]])
+    keep = [a.copy() for a in args]
+    forward = getattr(rnn, f"{cell}_step_forward" if step else f"{cell}_forward")
+    out = forward(*args)
+    if function.endswith("_forward"):
+        outputs = out[:-1]
+    else:
+        # one upstream gradient per output: (dh_next, dc_next) of an LSTM step, dh otherwise
+        ups = [np.full(np.shape(o), 0.5, dtype=np.float32) for o in out[:-1]]
+        keep_ups = [u.copy() for u in ups]
+        outputs = getattr(rnn, function)(*ups, out[-1])
+        for u, k in zip(ups, keep_ups):
+            _unchanged("the upstream gradient", u, k)
+    for o in outputs:
+        if np.asarray(o).dtype != np.float32:
+            raise AssertionError(f"float32 inputs gave {np.asarray(o).dtype}")
+    for a, k in zip(args, keep):
+        _unchanged("an input array", a, k)
+    return "float32 in, float32 out; inputs unchanged"
+
+
+# --- the many-to-one head (chapter 10): inputs and gradient check ---------------------------
+
+def head_inputs(rng, N=2, T=3, Dh=3, K=2):
+    """Inputs of the head: h (N, T, Dh), U (Dh, K), b2 (K,), y (N, K)."""
+    return dict(h=rng.normal(size=(N, T, Dh)), U=rng.normal(size=(Dh, K)),
+                b2=rng.normal(size=K), y=rng.normal(size=(N, K)))
+
+
+def _head_sizes(rng):
+    """The smallest sizes (all 1), then sizes from ``rng`` with N > 1 and Dh > K > 1: a
+    transposed dU cannot pass for the right one, nor a mean over N alone (or over K alone) for
+    the mean over the N K entries, nor a db2 averaged instead of summed."""
+    return [dict(N=1, T=1, Dh=1, K=1),
+            dict(N=int(rng.integers(2, 4)), T=int(rng.integers(2, 5)),
+                 Dh=int(rng.integers(4, 6)), K=int(rng.integers(2, 4)))]
+
+
+def head_gradients(rnn, numgrad, rng, loss):
+    """``mse_head_backward`` (dh, dU, db2) against central differences of
+    ``dloss * loss(h, U, b2, y)``, with ``dloss`` drawn from ``rng`` (not 1)."""
+    names, order = ("dh", "dU", "db2"), ("h", "U", "b2")
+    messages, sizes = [], _head_sizes(rng)
+    for s in sizes:
+        p = head_inputs(rng, **s)
+        dloss = float(rng.uniform(0.5, 2.0))
+        _, cache = rnn.mse_head_forward(**p)
+        got = list(rnn.mse_head_backward(dloss, cache))
+        if len(got) == 3 and np.ndim(got[0]) == 3 and np.any(np.asarray(got[0])[:, :-1]):
+            raise AssertionError("dh is not zero before the last step: the head reads h[:, -1] only")
+        num = [numgrad(lambda v, k=k: dloss * loss(**{**p, k: v}), p[k].copy()) for k in order]
+        messages.append(_grads(names, got, num))
+    return "; ".join(f"{m} at N={s['N']} T={s['T']} Dh={s['Dh']} K={s['K']}"
+                     for m, s in zip(messages, sizes))
+
+
+def head_float32(rnn, function):
+    """float32 in, float32 out (the loss, or the three gradients); no input modified."""
+    p = {k: v.astype(np.float32) for k, v in head_inputs(np.random.default_rng(5)).items()}
+    keep = {k: v.copy() for k, v in p.items()}
+    loss, cache = rnn.mse_head_forward(**p)
+    outputs = {"loss": loss}
+    if function == "mse_head_backward":
+        outputs = dict(zip(("dh", "dU", "db2"), rnn.mse_head_backward(1.0, cache)))
+    for name, o in outputs.items():
+        if np.asarray(o).dtype != np.float32:
+            raise AssertionError(f"float32 inputs gave {name} of dtype {np.asarray(o).dtype}")
+    for k in p:
+        _unchanged(k, p[k], keep[k])
+    return "float32 in, float32 out; inputs unchanged"

@@ -36,6 +36,15 @@ from .checklib import (
     _PlainSGD,
     affine_gradients,
     embedding_gradients,
+    gated_float32,
+    gated_inputs,
+    gru_sequence_gradients,
+    gru_step_gradients,
+    head_float32,
+    head_gradients,
+    head_inputs,
+    lstm_sequence_gradients,
+    lstm_step_gradients,
     rnn_inputs,
     sequence_gradients,
     step_gradients,
@@ -86,6 +95,57 @@ def _xent(theta, y, mask=None):
     if mask is None:
         return nll.mean()
     return (nll * mask).sum() / mask.sum()
+
+
+def _lstm_step(x_t, h_prev, c_prev, Wh, We, b1):
+    """h_next and c_next side by side, (N, 2Dh). Gates stacked i, f, g, o (PyTorch's order):
+    a = h_prev Wh^T + x_t We^T + b1; i, f, o = sigmoid(a_i, a_f, a_o); g = tanh(a_g);
+    c_next = f c_prev + i g; h_next = o tanh(c_next)."""
+    H = h_prev.shape[1]
+    a = h_prev @ Wh.T + x_t @ We.T + b1
+    i, f = _act(a[:, :H], "sigmoid"), _act(a[:, H:2 * H], "sigmoid")
+    g, o = np.tanh(a[:, 2 * H:3 * H]), _act(a[:, 3 * H:], "sigmoid")
+    c_next = f * c_prev + i * g
+    return np.concatenate((o * np.tanh(c_next), c_next), axis=1)
+
+
+def _lstm_unroll(x, h0, Wh, We, b1, c0=None):
+    """States h (N, T, Dh) of the LSTM; c0 None means zeros."""
+    H = h0.shape[1]
+    h, c, states = h0, np.zeros_like(h0) if c0 is None else c0, []
+    for t in range(x.shape[1]):
+        hc = _lstm_step(x[:, t], h, c, Wh, We, b1)
+        h, c = hc[:, :H], hc[:, H:]
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def _gru_step(x_t, h_prev, Wh, We, b_ih, b_hh):
+    """h_next (N, Dh). Gates stacked r, z, n (PyTorch's order):
+    ax = x_t We^T + b_ih, ah = h_prev Wh^T + b_hh; r = sigmoid(ax_r + ah_r), z = sigmoid(ax_z + ah_z);
+    n = tanh(ax_n + r ah_n); h_next = (1 - z) n + z h_prev."""
+    H = h_prev.shape[1]
+    ax, ah = x_t @ We.T + b_ih, h_prev @ Wh.T + b_hh
+    r = _act(ax[:, :H] + ah[:, :H], "sigmoid")
+    z = _act(ax[:, H:2 * H] + ah[:, H:2 * H], "sigmoid")
+    n = np.tanh(ax[:, 2 * H:] + r * ah[:, 2 * H:])
+    return (1 - z) * n + z * h_prev
+
+
+def _gru_unroll(x, h0, Wh, We, b_ih, b_hh):
+    """States h (N, T, Dh) of the GRU."""
+    h, states = h0, []
+    for t in range(x.shape[1]):
+        h = _gru_step(x[:, t], h, Wh, We, b_ih, b_hh)
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def _mse_head(h, U, b2, y):
+    """The many-to-one head: yhat = h_T U + b2 from the last state h_T = h[:, -1], then the mean
+    of (yhat - y)^2 over its N K entries."""
+    yhat = h[:, -1] @ U + b2
+    return np.mean((yhat - y) ** 2)
 
 
 def _params(rng, d=3, Dh=5, N=2, T=4, scale=0.6):
@@ -408,6 +468,250 @@ def train_fixed(rnn, numgrad):
     return "two clipped SGD steps written out by hand"
 
 
+# --- chapter 8: the LSTM -------------------------------------------------------------------
+# A scalar step (N = d = Dh = 1), gates i, f, g, o. With x_t = h_prev = 1:
+#   a = Wh h_prev + We x_t + b1 = (0 + ln 3 + 0, 1 - 1 + 0, ln 2 + 0 + 0, 0 + 0 - ln 3)
+#     = (ln 3, 0, ln 2, -ln 3)
+#   i = sigmoid(ln 3) = 3/(3 + 1) = 3/4      f = sigmoid(0) = 1/2
+#   g = tanh(ln 2) = (2 - 1/2)/(2 + 1/2) = 3/5   o = sigmoid(-ln 3) = 1/4
+#   c_next = f c_prev + i g = 1/2 * 2 + 3/4 * 3/5 = 29/20;  h_next = o tanh(c_next) = tanh(29/20)/4
+# Swapping i and f (or pairing f with g and i with c_prev) gives c_next = 3/2 + 3/10 = 9/5;
+# CS231n's order (i, f, o, g) gives o = 2/3, g = -4/5 and c_next = 1 - 3/5 = 2/5.
+_L2, _L3 = math.log(2), math.log(3)
+_LS = dict(x_t=np.array([[1.0]]), h_prev=np.array([[1.0]]), c_prev=np.array([[2.0]]),
+           Wh=np.array([[0.0], [1.0], [_L2], [0.0]]), We=np.array([[_L3], [-1.0], [0.0], [0.0]]),
+           b1=np.array([0.0, 0.0, 0.0, -_L3]))
+
+
+def lstm_step_forward_fixed(rnn, numgrad):
+    h, c, _ = rnn.lstm_step_forward(**_LS)
+    _close("c_next", c, [[29 / 20]])
+    _close("h_next", h, [[math.tanh(29 / 20) / 4]])
+    return "i, f, g, o = 3/4, 1/2, 3/5, 1/4; c_next = 29/20"
+
+
+def lstm_step_backward_fixed(rnn, numgrad):
+    # dh_next = 1, dc_next = 1/2; tau = tanh(29/20), the gates of the step above:
+    #   dc = dc_next + dh_next o (1 - tau^2) = 1/2 + (1 - tau^2)/4
+    #   da_i = dc g i (1 - i) = dc * 3/5 * 3/16 = 9/80 dc     da_f = dc c_prev f (1 - f) = dc/2
+    #   da_g = dc i (1 - g^2) = dc * 3/4 * 16/25 = 12/25 dc  da_o = dh_next tau o (1 - o) = 3/16 tau
+    #   dc_prev = dc f = dc/2;  dx_t = da We = ln 3 da_i - da_f;  dh_prev = da Wh = da_f + ln 2 da_g
+    #   x_t = h_prev = 1, so dWh = dWe = db1 = da
+    tau = math.tanh(29 / 20)
+    dc = 0.5 + (1 - tau**2) / 4
+    da = np.array([9 / 80 * dc, dc / 2, 12 / 25 * dc, 3 / 16 * tau])
+    dh_next, dc_next = np.array([[1.0]]), np.array([[0.5]])
+    _, _, cache = rnn.lstm_step_forward(**_LS)
+    dx, dhp, dcp, dWh, dWe, db1 = rnn.lstm_step_backward(dh_next, dc_next, cache)
+    _close("dc_prev", dcp, [[dc / 2]])
+    _close("dx_t", dx, [[_L3 * da[0] - da[1]]])
+    _close("dh_prev", dhp, [[da[1] + _L2 * da[2]]])
+    _close("dWh", dWh, da[:, None])
+    _close("dWe", dWe, da[:, None])
+    _close("db1", db1, da)
+    return "dh_next = 1, dc_next = 1/2; dc_prev = dc f"
+
+
+# Two scalar steps with Wh = 0, so the gates are the same at both steps: We x_t = (ln 3, 0, ln 2, -ln 3)
+# as above (i, f, g, o = 3/4, 1/2, 3/5, 1/4), and c_t = c_(t-1)/2 + 9/20:
+#   c0 = 2:    c1 = 29/20, c2 = 29/40 + 9/20 = 47/40
+#   c0 = None: c1 = 9/20,  c2 = 9/40 + 9/20 = 27/40;      h_t = tanh(c_t)/4
+_LSEQ = dict(x=np.ones((1, 2, 1)), h0=np.array([[0.5]]), Wh=np.zeros((4, 1)),
+             We=np.array([[_L3], [0.0], [_L2], [-_L3]]), b1=np.zeros(4))
+
+
+def lstm_forward_fixed(rnn, numgrad):
+    h, _ = rnn.lstm_forward(**_LSEQ, c0=np.array([[2.0]]))
+    _close("h (c0 = 2)", h, np.tanh([[[29 / 20], [47 / 40]]]) / 4)
+    h, _ = rnn.lstm_forward(**_LSEQ)
+    _close("h (c0 = None)", h, np.tanh([[[9 / 20], [27 / 40]]]) / 4)
+    return "c_t = c_(t-1)/2 + 9/20 from c0 = 2 and from c0 = None (zeros)"
+
+
+def lstm_backward_fixed(rnn, numgrad):
+    # L = h2 on the two steps above (c0 = 2). tau2 = tanh(47/40). Wh = 0: no gradient reaches h1
+    # or h0, only the cell path carries it back:
+    #   dc2 = o (1 - tau2^2) = (1 - tau2^2)/4;  dc1 = f dc2 = dc2/2;  dc0 = f dc1 = dc2/4;  dh0 = 0
+    #   da2 = (9/80 dc2, c1/4 dc2, 12/25 dc2, 3/16 tau2);  da1 = (9/80 dc1, c0/4 dc1, 12/25 dc1, 0)
+    #   dx_t = ln 3 da_i + ln 2 da_g - ln 3 da_o;  dWe = db1 = da1 + da2 (x = 1)
+    #   dWh = da1 h0 + da2 h1, h0 = 1/2, h1 = tanh(29/20)/4
+    tau2 = math.tanh(47 / 40)
+    dc2 = (1 - tau2**2) / 4
+    dc1 = dc2 / 2
+    da2 = np.array([9 / 80 * dc2, 29 / 20 / 4 * dc2, 12 / 25 * dc2, 3 / 16 * tau2])
+    da1 = np.array([9 / 80 * dc1, 2 / 4 * dc1, 12 / 25 * dc1, 0.0])
+    dxs = [_L3 * a[0] + _L2 * a[2] - _L3 * a[3] for a in (da1, da2)]
+    _, cache = rnn.lstm_forward(**_LSEQ, c0=np.array([[2.0]]))
+    dx, dh0, dWh, dWe, db1, dc0 = rnn.lstm_backward(np.array([[[0.0], [1.0]]]), cache)
+    _close("dc0", dc0, [[dc2 / 4]])
+    _close("dh0", dh0, [[0.0]])
+    _close("dx", dx, np.array(dxs).reshape(1, 2, 1))
+    _close("db1", db1, da1 + da2)
+    _close("dWe", dWe, (da1 + da2)[:, None])
+    _close("dWh", dWh, (0.5 * da1 + math.tanh(29 / 20) / 4 * da2)[:, None])
+    return "L = h2, Wh = 0: dc0 = f^2 dc2, dh0 = 0"
+
+
+def lstm_step_forward_random(rnn, numgrad):
+    rng = _rng(24)
+    s = _sizes(rng)
+    p = gated_inputs(rng, "lstm", N=s["N"], T=1, d=s["d"], Dh=s["Dh"])
+    h, c, _ = rnn.lstm_step_forward(p["x"][:, 0], p["h0"], p["c0"], p["Wh"], p["We"], p["b1"])
+    hc = _lstm_step(p["x"][:, 0], p["h0"], p["c0"], p["Wh"], p["We"], p["b1"])
+    _close("h_next", h, hc[:, :s["Dh"]])
+    _close("c_next", c, hc[:, s["Dh"]:])
+    return "N={N} d={d} Dh={Dh}".format(**s)
+
+
+def lstm_forward_random(rnn, numgrad):
+    rng = _rng(25)
+    s = _sizes(rng)
+    p = gated_inputs(rng, "lstm", N=s["N"], T=s["T"], d=s["d"], Dh=s["Dh"])
+    h, _ = rnn.lstm_forward(**p)
+    _close("h", h, _lstm_unroll(**p))
+    h, _ = rnn.lstm_forward(**{**p, "c0": None})
+    _close("h (c0 = None)", h, _lstm_unroll(**{**p, "c0": None}))
+    return "N={N} T={T} d={d} Dh={Dh}, c0 given and None".format(**s)
+
+
+# --- chapter 9: the GRU --------------------------------------------------------------------
+# A scalar step, gates r, z, n, x_t = h_prev = 1:
+#   ax = We x_t + b_ih = (ln 3, 0, -3 + ln 3);   ah = Wh h_prev + b_hh = (0, -ln 3, 3 + 1) = (0, -ln 3, 4)
+#   r = sigmoid(ln 3) = 3/4;   z = sigmoid(-ln 3) = 1/4
+#   n = tanh(ax_n + r ah_n) = tanh(ln 3 - 3 + 3/4 * 4) = tanh(ln 3) = (3 - 1/3)/(3 + 1/3) = 4/5
+#   h_next = (1 - z) n + z h_prev = 3/4 * 4/5 + 1/4 = 17/20
+# r on the input part (tanh(r ax_n + ah_n)), b_hh's n block outside r (tanh(ln 3 + 1/4)), or z and
+# 1 - z swapped (1/5 + 3/4 = 19/20) all give other numbers.
+_GS = dict(x_t=np.array([[1.0]]), h_prev=np.array([[1.0]]), Wh=np.array([[0.0], [-_L3], [3.0]]),
+           We=np.array([[_L3], [0.0], [-3.0]]), b_ih=np.array([0.0, 0.0, _L3]),
+           b_hh=np.array([0.0, 0.0, 1.0]))
+
+
+def gru_step_forward_fixed(rnn, numgrad):
+    h, _ = rnn.gru_step_forward(**_GS)
+    _close("h_next", h, [[17 / 20]])
+    return "r, z, n = 3/4, 1/4, 4/5; h_next = 17/20"
+
+
+def gru_step_backward_fixed(rnn, numgrad):
+    # dh_next = 1, the gates of the step above (ah_n = 4):
+    #   dn = 1 - z = 3/4;  dz = h_prev - n = 1/5;  dax_n = dn (1 - n^2) = 3/4 * 9/25 = 27/100
+    #   dah_n = r dax_n = 81/400;  dr = dax_n ah_n = 27/25;  da_r = dr r (1 - r) = 27/25 * 3/16 = 81/400
+    #   da_z = dz z (1 - z) = 1/5 * 3/16 = 3/80
+    #   dax = (81/400, 3/80, 27/100), dah = (81/400, 3/80, 81/400)
+    #   dx_t = dax We = 81/400 ln 3 - 3 * 27/100
+    #   dh_prev = dah Wh + z = -3/80 ln 3 + 3 * 81/400 + 1/4
+    #   x_t = h_prev = 1, so dWe = db_ih = dax and dWh = db_hh = dah
+    dax = np.array([81 / 400, 3 / 80, 27 / 100])
+    dah = np.array([81 / 400, 3 / 80, 81 / 400])
+    _, cache = rnn.gru_step_forward(**_GS)
+    dx, dhp, dWh, dWe, db_ih, db_hh = rnn.gru_step_backward(np.array([[1.0]]), cache)
+    _close("dx_t", dx, [[81 / 400 * _L3 - 81 / 100]])
+    _close("dh_prev", dhp, [[-3 / 80 * _L3 + 243 / 400 + 1 / 4]])
+    _close("dWh", dWh, dah[:, None])
+    _close("dWe", dWe, dax[:, None])
+    _close("db_ih", db_ih, dax)
+    _close("db_hh", db_hh, dah)
+    return "dh_next = 1; r and b_hh inside n"
+
+
+# Three scalar steps with Wh = 0: ax = We x_t = (ln 3, -ln 3, ln 3 - 3), ah = b_hh = (0, 0, 4), so at
+# every step r = 3/4, z = 1/4, n = tanh(ln 3 - 3 + 3) = 4/5 and h_t = 3/5 + h_(t-1)/4. From h0 = 1:
+#   h1 = 3/5 + 1/4 = 17/20,  h2 = 3/5 + 17/80 = 13/16,  h3 = 3/5 + 13/64 = 257/320
+_GSEQ = dict(x=np.ones((1, 3, 1)), h0=np.array([[1.0]]), Wh=np.zeros((3, 1)),
+             We=np.array([[_L3], [-_L3], [_L3 - 3]]), b_ih=np.zeros(3), b_hh=np.array([0.0, 0.0, 4.0]))
+
+
+def gru_forward_fixed(rnn, numgrad):
+    h, _ = rnn.gru_forward(**_GSEQ)
+    _close("h", h, [[[17 / 20], [13 / 16], [257 / 320]]])
+    return "h = 17/20, 13/16, 257/320"
+
+
+def gru_backward_fixed(rnn, numgrad):
+    # L = h3 on the three steps above. Wh = 0, so the gradient goes back only along the copy
+    # path: dh_3 = 1, dh_2 = z = 1/4, dh_1 = 1/16, dh0 = z^3 = 1/64. At step t, with g = dh_t:
+    #   dax_n = g (1 - z)(1 - n^2) = 27/100 g;  da_r = dax_n ah_n r (1 - r) = 81/400 g
+    #   da_z = g (h_(t-1) - n) z (1 - z) = 3/16 g (h_(t-1) - 4/5), h_(t-1) - 4/5 = 1/5, 1/20, 1/80
+    #   dx_t = ln 3 da_r - ln 3 da_z + (ln 3 - 3) dax_n
+    #   db_hh = sum_t (da_r, da_z, r dax_n), sum_t g = 21/16:
+    #         = (81/400 * 21/16, 3/16 (1/16 * 1/5 + 1/4 * 1/20 + 1/80) = 9/1280, 3/4 * 27/100 * 21/16)
+    g = np.array([1 / 16, 1 / 4, 1.0])
+    da_r, da_z, dax_n = 81 / 400 * g, 3 / 16 * g * np.array([1 / 5, 1 / 20, 1 / 80]), 27 / 100 * g
+    _, cache = rnn.gru_forward(**_GSEQ)
+    dx, dh0, dWh, dWe, db_ih, db_hh = rnn.gru_backward(np.array([[[0.0], [0.0], [1.0]]]), cache)
+    _close("dh0", dh0, [[1 / 64]])
+    _close("dx", dx, (_L3 * da_r - _L3 * da_z + (_L3 - 3) * dax_n).reshape(1, 3, 1))
+    _close("db_hh", db_hh, [81 / 400 * 21 / 16, 9 / 1280, 3 / 4 * 27 / 100 * 21 / 16])
+    return "L = h3, Wh = 0: dh0 = z^3 = 1/64"
+
+
+def gru_step_forward_random(rnn, numgrad):
+    rng = _rng(28)
+    s = _sizes(rng)
+    p = gated_inputs(rng, "gru", N=s["N"], T=1, d=s["d"], Dh=s["Dh"])
+    args = (p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"])
+    h, _ = rnn.gru_step_forward(*args)
+    _close("h_next", h, _gru_step(*args))
+    return "N={N} d={d} Dh={Dh}".format(**s)
+
+
+def gru_forward_random(rnn, numgrad):
+    rng = _rng(29)
+    s = _sizes(rng)
+    p = gated_inputs(rng, "gru", N=s["N"], T=s["T"], d=s["d"], Dh=s["Dh"])
+    h, _ = rnn.gru_forward(**p)
+    _close("h", h, _gru_unroll(**p))
+    return "N={N} T={T} d={d} Dh={Dh}".format(**s)
+
+
+def _float32(cell, function):
+    return lambda rnn, numgrad: gated_float32(rnn, cell, function)
+
+
+# --- chapter 10: the many-to-one head ------------------------------------------------------
+# N = 2 sequences, T = 2 steps, Dh = 1, K = 1. The first step (5 and -3) must not be read:
+#   h_T = h[:, -1] = (1, 2);  U = 3, b2 = 1/2;  yhat = (3 + 1/2, 6 + 1/2) = (7/2, 13/2)
+#   y = (2, 7):  yhat - y = (3/2, -1/2);  L = ((3/2)^2 + (1/2)^2) / 2 = (9/4 + 1/4) / 2 = 5/4
+# Reading the first step instead gives yhat = (31/2, -17/2) and a loss in the hundreds;
+# summing instead of averaging gives 5/2.
+_HEAD = dict(h=np.array([[[5.0], [1.0]], [[-3.0], [2.0]]]), U=np.array([[3.0]]),
+             b2=np.array([0.5]), y=np.array([[2.0], [7.0]]))
+
+
+def mse_head_forward_fixed(rnn, numgrad):
+    loss, cache = rnn.mse_head_forward(**_HEAD)
+    _close("loss", loss, 5 / 4)
+    _close("cache.yhat", cache.yhat, [[7 / 2], [13 / 2]])
+    return "N = 2, T = 2, Dh = K = 1: yhat = 7/2, 13/2; loss = 5/4"
+
+
+def mse_head_backward_fixed(rnn, numgrad):
+    # The head above, M = N K = 2 entries, dloss = 1:
+    #   dyhat = 2/M (yhat - y) = (3/2, -1/2)
+    #   dh[:, -1] = dyhat U^T = (9/2, -3/2);  dh[:, 0] = 0 (the first step is not read)
+    #   dU = h_T^T dyhat = 1 * 3/2 + 2 * (-1/2) = 1/2;  db2 = 3/2 - 1/2 = 1
+    # Without the factor 2: dU = 1/4, db2 = 1/2. With dloss = 3 everything is 3 times larger.
+    _, cache = rnn.mse_head_forward(**_HEAD)
+    for dloss in (1.0, 3.0):
+        dh, dU, db2 = rnn.mse_head_backward(dloss, cache)
+        _close(f"dU (dloss = {dloss:g})", dU, [[dloss / 2]])
+        _close(f"db2 (dloss = {dloss:g})", db2, [dloss])
+        _close(f"dh (dloss = {dloss:g})", dh, dloss * np.array([[[0.0], [9 / 2]], [[0.0], [-3 / 2]]]))
+    return "dloss = 1 and 3: dh[:, -1] = dloss (9/2, -3/2), dh[:, 0] = 0, dU = dloss/2, db2 = dloss"
+
+
+def mse_head_forward_random(rnn, numgrad):
+    rng = _rng(30)
+    s = dict(N=int(rng.integers(1, 5)), T=int(rng.integers(1, 6)), Dh=int(rng.integers(1, 6)),
+             K=int(rng.integers(2, 4)))  # K = 1 is the hand-worked case
+    p = head_inputs(rng, **s)
+    loss, cache = rnn.mse_head_forward(**p)
+    _close("loss", loss, _mse_head(**p))
+    _close("cache.yhat", cache.yhat, p["h"][:, -1] @ p["U"] + p["b2"])
+    return "N={N} T={T} Dh={Dh} K={K}".format(**s)
+
+
 # --- randomised checks: sizes and values from SEED ------------------------------------------
 
 def _sizes(rng):
@@ -626,4 +930,43 @@ CHECKS = {
     "sample_ids": [("fixed", "a counting model", sample_fixed),
                    ("random", "a random permutation model", sample_random)],
     "train": [("random", "two steps of the loop", train_fixed)],
+    "lstm_step_forward": [("fixed", "hand-worked scalar step", lstm_step_forward_fixed),
+                          ("fixed", "float32 and no mutation", _float32("lstm", "lstm_step_forward")),
+                          ("random", "random sizes vs the equations", lstm_step_forward_random)],
+    "lstm_step_backward": [("gradient", "all six vs numerical", lambda rnn, g: lstm_step_gradients(
+                               rnn, g, _rng(22), _lstm_step)),
+                           ("fixed", "hand-worked scalar step", lstm_step_backward_fixed),
+                           ("fixed", "float32 and no mutation",
+                            _float32("lstm", "lstm_step_backward"))],
+    "lstm_forward": [("fixed", "two hand-worked scalar steps", lstm_forward_fixed),
+                     ("fixed", "float32 and no mutation", _float32("lstm", "lstm_forward")),
+                     ("random", "equals T steps of the equations", lstm_forward_random)],
+    "lstm_backward": [("gradient", "all six vs numerical, dc0 included", lambda rnn, g:
+                          lstm_sequence_gradients(rnn, g, _rng(23), _lstm_unroll)),
+                      ("fixed", "two hand-worked scalar steps", lstm_backward_fixed),
+                      ("fixed", "float32 and no mutation", _float32("lstm", "lstm_backward"))],
+    "gru_step_forward": [("fixed", "hand-worked scalar step", gru_step_forward_fixed),
+                         ("fixed", "float32 and no mutation", _float32("gru", "gru_step_forward")),
+                         ("random", "random sizes vs the equations", gru_step_forward_random)],
+    "gru_step_backward": [("gradient", "all six vs numerical", lambda rnn, g: gru_step_gradients(
+                              rnn, g, _rng(26), _gru_step)),
+                          ("fixed", "hand-worked scalar step", gru_step_backward_fixed),
+                          ("fixed", "float32 and no mutation", _float32("gru", "gru_step_backward"))],
+    "gru_forward": [("fixed", "three hand-worked scalar steps", gru_forward_fixed),
+                    ("fixed", "float32 and no mutation", _float32("gru", "gru_forward")),
+                    ("random", "equals T steps of the equations", gru_forward_random)],
+    "gru_backward": [("gradient", "all six vs numerical", lambda rnn, g: gru_sequence_gradients(
+                         rnn, g, _rng(27), _gru_unroll)),
+                     ("fixed", "three hand-worked scalar steps", gru_backward_fixed),
+                     ("fixed", "float32 and no mutation", _float32("gru", "gru_backward"))],
+    "mse_head_forward": [("fixed", "two hand-worked sequences", mse_head_forward_fixed),
+                         ("fixed", "float32 and no mutation",
+                          lambda rnn, g: head_float32(rnn, "mse_head_forward")),
+                         ("random", "random sizes vs the equations", mse_head_forward_random)],
+    "mse_head_backward": [("gradient", "dh, dU, db2 vs numerical, dh only at the last step",
+                           lambda rnn, g: head_gradients(rnn, g, _rng(31), _mse_head)),
+                          ("fixed", "two hand-worked sequences, dloss = 1 and 3",
+                           mse_head_backward_fixed),
+                          ("fixed", "float32 and no mutation",
+                           lambda rnn, g: head_float32(rnn, "mse_head_backward"))],
 }

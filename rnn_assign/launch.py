@@ -48,7 +48,7 @@ _TEMPLATE = (
     '    %pip install --quiet "rnn_core{extras} @ git+{url}"'
 )
 #: The extra of pyproject.toml that brings each importable name a notebook may use.
-EXTRA_OF = {"rnn_book": "book", "matplotlib": "book", "tqdm": "cli", "threadpoolctl": "cli",
+EXTRA_OF = {"rnn_book": "book", "matplotlib": "book", "tqdm": "cli", "threadpoolctl": "threads",
             "rnn_assign": "instructor", "yaml": "instructor"}
 
 

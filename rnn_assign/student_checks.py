@@ -33,6 +33,15 @@ from .checklib import (
     affine_gradients,
     digest,
     embedding_gradients,
+    gated_float32,
+    gated_inputs,
+    gru_sequence_gradients,
+    gru_step_gradients,
+    head_float32,
+    head_gradients,
+    head_inputs,
+    lstm_sequence_gradients,
+    lstm_step_gradients,
     rnn_inputs,
     sequence_gradients,
     step_gradients,
@@ -391,6 +400,166 @@ def train_properties(rnn, numgrad):
     return "steps and losses recorded, h carried, parameters move, divergence raises"
 
 
+# chapter 8
+
+def _lstm_step_args(p):
+    return p["x"][:, 0], p["h0"], p["c0"], p["Wh"], p["We"], p["b1"]
+
+
+def lstm_step_forward_known(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(801), "lstm", N=3, d=2, Dh=3)
+    h, c, _ = rnn.lstm_step_forward(*_lstm_step_args(p))
+    return KnownAnswer(h_next=h, c_next=c)
+
+
+def lstm_step_forward_properties(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(802), "lstm", N=3, d=2, Dh=3)
+    h, c, _ = rnn.lstm_step_forward(*_lstm_step_args(p))
+    _shape("h_next", h, (3, 3))
+    _shape("c_next", c, (3, 3))
+    if not np.all(np.abs(h) < 1):
+        raise AssertionError("|h_next| >= 1: h_next = o * tanh(c_next) lies in (-1, 1)")
+    # Gates forced by their biases alone (weights zero): the forget gate open and the input
+    # gate shut keep the cell; the other way round, the cell is overwritten by g.
+    Dh = 3
+    zero = dict(Wh=np.zeros_like(p["Wh"]), We=np.zeros_like(p["We"]))
+    g = np.linspace(-0.5, 0.5, Dh)
+    written = np.broadcast_to(np.tanh(g), (3, Dh))
+    for name, i_bias, f_bias, expected in (("kept", -50.0, 50.0, p["c0"]),
+                                           ("overwritten", 50.0, -50.0, written)):
+        b1 = np.concatenate([np.full(Dh, i_bias), np.full(Dh, f_bias), g, np.zeros(Dh)])
+        _, c, _ = rnn.lstm_step_forward(p["x"][:, 0], p["h0"], p["c0"], b1=b1, **zero)
+        if not np.allclose(c, expected, atol=1e-9):
+            raise AssertionError(f"with the forget gate {'open' if f_bias > 0 else 'shut'} and "
+                                 f"the input gate {'open' if i_bias > 0 else 'shut'} (gates "
+                                 "stacked i, f, g, o) the cell was not " + name)
+    return "shapes, |h| < 1, gate order i, f, g, o (a cell kept, a cell overwritten)"
+
+
+def lstm_forward_known(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(811), "lstm", N=2, T=4, d=3, Dh=2)
+    h, _ = rnn.lstm_forward(**p)
+    h_none, _ = rnn.lstm_forward(**{**p, "c0": None})
+    return KnownAnswer(h=h, **{"h (c0 = None)": h_none})
+
+
+def lstm_forward_properties(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(812), "lstm", N=2, T=5, d=3, Dh=2)
+    h, _ = rnn.lstm_forward(**p)
+    _shape("h", h, (2, 5, 2))
+    state, cell = p["h0"], p["c0"]
+    for t in range(5):
+        state, cell, _ = rnn.lstm_step_forward(p["x"][:, t], state, cell, p["Wh"], p["We"], p["b1"])
+        if not np.allclose(h[:, t], state, rtol=1e-10, atol=1e-12):
+            raise AssertionError(f"h[:, {t}] differs from {t + 1} steps of lstm_step_forward")
+    zeros, _ = rnn.lstm_forward(**{**p, "c0": np.zeros_like(p["c0"])})
+    none, _ = rnn.lstm_forward(**{**p, "c0": None})
+    if not np.allclose(zeros, none, rtol=1e-12, atol=1e-12):
+        raise AssertionError("c0=None does not give the same states as c0 = zeros")
+    return "shape (N, T, Dh), agrees with lstm_step_forward step by step, c0=None means zeros"
+
+
+# chapter 9
+
+def _gru_step_args(p):
+    return p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"]
+
+
+def gru_step_forward_known(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(901), "gru", N=3, d=2, Dh=3)
+    h, _ = rnn.gru_step_forward(*_gru_step_args(p))
+    return KnownAnswer(h_next=h)
+
+
+def gru_step_forward_properties(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(902), "gru", N=3, d=2, Dh=3)
+    h, _ = rnn.gru_step_forward(*_gru_step_args(p))
+    _shape("h_next", h, (3, 3))
+    # The update gate forced by its bias (z is the middle block of r, z, n): z = 1 copies h_prev.
+    Dh = 3
+    b_ih = p["b_ih"].copy()
+    b_ih[Dh:2 * Dh] = 50.0
+    h, _ = rnn.gru_step_forward(p["x"][:, 0], p["h0"], p["Wh"], p["We"], b_ih, p["b_hh"])
+    if not np.allclose(h, p["h0"], atol=1e-9):
+        raise AssertionError("with the update gate z = 1 (gates stacked r, z, n) h_next is not h_prev")
+    b_ih[Dh:2 * Dh] = -50.0
+    h, _ = rnn.gru_step_forward(p["x"][:, 0], 5 * p["h0"], p["Wh"], p["We"], b_ih, p["b_hh"])
+    if not np.all(np.abs(h) < 1):
+        raise AssertionError("with the update gate z = 0, h_next = n should lie in (-1, 1)")
+    return "shape, gate order r, z, n (z = 1 copies h_prev, z = 0 gives n)"
+
+
+def gru_forward_known(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(911), "gru", N=2, T=4, d=3, Dh=2)
+    h, _ = rnn.gru_forward(**p)
+    return KnownAnswer(h=h)
+
+
+def gru_forward_properties(rnn, numgrad):
+    p = gated_inputs(np.random.default_rng(912), "gru", N=2, T=5, d=3, Dh=2)
+    h, _ = rnn.gru_forward(**p)
+    _shape("h", h, (2, 5, 2))
+    state = p["h0"]
+    for t in range(5):
+        state, _ = rnn.gru_step_forward(p["x"][:, t], state, p["Wh"], p["We"], p["b_ih"], p["b_hh"])
+        if not np.allclose(h[:, t], state, rtol=1e-10, atol=1e-12):
+            raise AssertionError(f"h[:, {t}] differs from {t + 1} steps of gru_step_forward")
+    return "shape (N, T, Dh), agrees with gru_step_forward step by step"
+
+
+# chapter 10
+
+def mse_head_forward_known(rnn, numgrad):
+    p = head_inputs(np.random.default_rng(1001), N=3, T=4, Dh=3, K=2)
+    loss, cache = rnn.mse_head_forward(**p)
+    return KnownAnswer(loss=loss, yhat=cache.yhat)
+
+
+def mse_head_forward_properties(rnn, numgrad):
+    p = head_inputs(np.random.default_rng(1002), N=3, T=4, Dh=3, K=2)
+    loss, cache = rnn.mse_head_forward(**p)
+    _shape("loss", loss, ())
+    _shape("cache.yhat", cache.yhat, (3, 2))
+    if not loss > 0:
+        raise AssertionError(f"loss {float(loss):.4g}: a mean of squares of nonzero errors is > 0")
+    # only the last state is read: changing the earlier ones changes nothing
+    h = p["h"].copy()
+    h[:, :-1] = 100.0
+    other, _ = rnn.mse_head_forward(h, p["U"], p["b2"], p["y"])
+    if not np.isclose(other, loss, rtol=1e-12, atol=0):
+        raise AssertionError("the loss changed with h[:, :-1]: the head reads the last state only")
+    # targets equal to the predictions: no error
+    zero, _ = rnn.mse_head_forward(p["h"], p["U"], p["b2"], np.array(cache.yhat))
+    if not abs(zero) < 1e-12:
+        raise AssertionError(f"y = cache.yhat gave loss {float(zero):.3g}, expected 0")
+    # a mean, not a sum: the same rows twice give the same loss
+    twice = {k: np.concatenate([v, v]) if k in ("h", "y") else v for k, v in p.items()}
+    if not np.isclose(rnn.mse_head_forward(**twice)[0], loss, rtol=1e-12, atol=0):
+        raise AssertionError("repeating every sequence changed the loss: average, do not sum")
+    return "scalar loss > 0, yhat (N, K), only h[:, -1] read, 0 when y = yhat, a mean"
+
+
+def mse_head_backward_properties(rnn, numgrad):
+    p = head_inputs(np.random.default_rng(1003), N=3, T=4, Dh=3, K=2)
+    _, cache = rnn.mse_head_forward(**p)
+    dh, dU, db2 = rnn.mse_head_backward(1.0, cache)
+    _shape("dh", dh, (3, 4, 3))
+    _shape("dU", dU, (3, 2))
+    _shape("db2", db2, (2,))
+    if np.any(dh[:, :-1]):
+        raise AssertionError("dh is not zero before the last step")
+    _, cache = rnn.mse_head_forward(p["h"], p["U"], p["b2"], np.array(cache.yhat))
+    for name, g in zip(("dh", "dU", "db2"), rnn.mse_head_backward(1.0, cache)):
+        if np.any(g):
+            raise AssertionError(f"with y = yhat (no error) {name} is not zero")
+    return "shapes, dh zero before the last step, zero error gives zero gradients"
+
+
+def _own_lstm_step(rnn):
+    """Your own lstm_step_forward, h_next and c_next side by side."""
+    return lambda *a: np.concatenate(rnn.lstm_step_forward(*a)[:2], axis=1)
+
+
 # function -> [(kind, description, check)]
 CHECKS = {
     "rnn_step_forward": [("known", "fixed inputs", step_forward_known),
@@ -440,6 +609,57 @@ CHECKS = {
     "sample_ids": [("property", "length, range, a counting model", sample_properties)],
     "train": [("known", "two clipped steps", train_known),
               ("property", "the loop's bookkeeping, divergence", train_properties)],
+    "lstm_step_forward": [("known", "fixed inputs", lstm_step_forward_known),
+                          ("property", "shapes, range, gate order", lstm_step_forward_properties),
+                          ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                              rnn, "lstm", "lstm_step_forward"))],
+    "lstm_step_backward": [("gradient", "all six vs numerical (of your own step)",
+                            lambda rnn, g: lstm_step_gradients(rnn, g, np.random.default_rng(821),
+                                                               _own_lstm_step(rnn))),
+                           ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                               rnn, "lstm", "lstm_step_backward"))],
+    "lstm_forward": [("known", "fixed inputs, c0 and None", lstm_forward_known),
+                     ("property", "step by step, c0=None", lstm_forward_properties),
+                     ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                         rnn, "lstm", "lstm_forward"))],
+    "lstm_backward": [("gradient", "all six vs numerical (of your own forward), dc0 included",
+                       lambda rnn, g: lstm_sequence_gradients(
+                           rnn, g, np.random.default_rng(831),
+                           lambda **kw: rnn.lstm_forward(**kw)[0])),
+                      ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                          rnn, "lstm", "lstm_backward"))],
+    "gru_step_forward": [("known", "fixed inputs", gru_step_forward_known),
+                         ("property", "shape, gate order", gru_step_forward_properties),
+                         ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                             rnn, "gru", "gru_step_forward"))],
+    "gru_step_backward": [("gradient", "all six vs numerical (of your own step)",
+                           lambda rnn, g: gru_step_gradients(
+                               rnn, g, np.random.default_rng(921),
+                               lambda *a: rnn.gru_step_forward(*a)[0])),
+                          ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                              rnn, "gru", "gru_step_backward"))],
+    "gru_forward": [("known", "fixed inputs", gru_forward_known),
+                    ("property", "step by step", gru_forward_properties),
+                    ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                        rnn, "gru", "gru_forward"))],
+    "gru_backward": [("gradient", "all six vs numerical (of your own forward)",
+                      lambda rnn, g: gru_sequence_gradients(
+                          rnn, g, np.random.default_rng(931),
+                          lambda **kw: rnn.gru_forward(**kw)[0])),
+                     ("property", "float32, no mutation", lambda rnn, g: gated_float32(
+                         rnn, "gru", "gru_backward"))],
+    "mse_head_forward": [("known", "fixed inputs", mse_head_forward_known),
+                         ("property", "shapes, last state only, a mean", mse_head_forward_properties),
+                         ("property", "float32, no mutation",
+                          lambda rnn, g: head_float32(rnn, "mse_head_forward"))],
+    "mse_head_backward": [("gradient", "dh, dU, db2 vs numerical (of your own forward)",
+                           lambda rnn, g: head_gradients(
+                               rnn, g, np.random.default_rng(1011),
+                               lambda **kw: rnn.mse_head_forward(**kw)[0])),
+                          ("property", "shapes, the last step only, zero error",
+                           mse_head_backward_properties),
+                          ("property", "float32, no mutation",
+                           lambda rnn, g: head_float32(rnn, "mse_head_backward"))],
 }
 
 

@@ -37,7 +37,7 @@ def plot_gradient_norms(ax, norms, label=None, *, first_step=1, **kw):
     return ax
 
 
-def plot_gradient_heatmap(ax, grads, *, first_step=1, colorbar=True):
+def plot_gradient_heatmap(ax, grads, *, first_step=1, colorbar=True, vmin=None, vmax=None):
     """Draw ``|gradient|`` over (time step, hidden unit) with a log colour scale (cividis).
 
     Parameters
@@ -48,6 +48,8 @@ def plot_gradient_heatmap(ax, grads, *, first_step=1, colorbar=True):
         the root of the sum of squares over the N sequences.
     first_step : the time step of ``grads[0]`` (or ``grads[:, 0]``).
     colorbar : add a colour bar next to ``ax``.
+    vmin, vmax : ends of the log colour scale; default: this panel's own range. Pass the
+        same values to several panels to give them one shared scale.
 
     Returns
     -------
@@ -66,6 +68,8 @@ def plot_gradient_heatmap(ax, grads, *, first_step=1, colorbar=True):
     bottom = max(float(positive.min()) if positive.size else top * 1e-12, top * 1e-12)
     if bottom >= top:
         bottom = top / 10
+    top = top if vmax is None else float(vmax)
+    bottom = bottom if vmin is None else float(vmin)
     image = ax.imshow(
         np.clip(g, bottom, None).T,
         aspect="auto",

@@ -86,6 +86,42 @@ CHAPTERS: dict[int, Chapter] = {
              "Track the loss in bits per character and sample text from the model.",
              "Use the tools of chapter 6 (clipping, truncation) in a training loop."),
         ),
+        Chapter(
+            8, "ch08_lstm.ipynb", "The LSTM",
+            (("lstm.py", "lstm_step_forward"), ("lstm.py", "lstm_step_backward"),
+             ("lstm.py", "lstm_forward"), ("lstm.py", "lstm_backward")),
+            (4, 5, 6), 90,
+            ("Write the LSTM step, `c_next = f * c_prev + i * g`, `h_next = o * tanh(c_next)`, "
+             "gates stacked i, f, g, o as in PyTorch.",
+             "Derive every gradient of one step, `dc_prev` included, and of the sequence; "
+             "check them numerically.",
+             "Convert weights between PyTorch's gate order (i, f, g, o) and CS231n's (i, f, o, g).",
+             "Explain why the forget gate's bias starts at 1, and measure what it changes."),
+        ),
+        Chapter(
+            9, "ch09_gru.ipynb", "The GRU, and why gates work",
+            (("gru.py", "gru_step_forward"), ("gru.py", "gru_step_backward"),
+             ("gru.py", "gru_forward"), ("gru.py", "gru_backward")),
+            (6, 8), 90,
+            ("Write the GRU step in PyTorch's form (gates r, z, n) and say why it needs two biases.",
+             "Derive and check its backward pass, the copy path `dh_next * z` included.",
+             "Read the update gate as a learned leaky integrator; count the parameters and FLOPs "
+             "of the three cells.",
+             "Measure the Jacobian products of the vanilla, LSTM and GRU cells, and say when "
+             "gating does not keep them near 1."),
+        ),
+        Chapter(
+            10, "ch10_long_range.ipynb", "Long-range dependencies",
+            (("heads.py", "mse_head_forward"), ("heads.py", "mse_head_backward")),
+            (5, 6, 7, 8, 9), 90,
+            ("Derive the adding problem's baseline: a model that remembers nothing scores "
+             "Var(a + b) = 1/6.",
+             "Write the many-to-one head, last state -> affine -> mean squared error, and its "
+             "backward: `dh` is `2/M (yhat - y) U.T` at the last step and zero before.",
+             "Train the tanh RNN, the IRNN, the LSTM and the GRU with the same budget, and read "
+             "where each one stops learning as the distance grows.",
+             "Measure the gradient that reaches the first marker, before and after training."),
+        ),
     ]
 }
 

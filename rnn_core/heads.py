@@ -61,8 +61,8 @@ def mse_head_forward(h, U, b2, y):
     yhat = h[:, -1] @ U + b2
     err = yhat - y
     loss = np.mean(err * err)
-    ### END SOLUTION
     return loss, HeadCache(h, U, yhat, err)
+    ### END SOLUTION
 
 
 @shapes(cache=HeadCache, dloss=finite_real)
@@ -91,5 +91,5 @@ def mse_head_backward(dloss, cache):
     dh[:, -1] = dyhat @ cache.U.T
     dU = h_last.T @ dyhat
     db2 = dyhat.sum(axis=0)
-    ### END SOLUTION
     return dh, dU, db2
+    ### END SOLUTION

@@ -158,7 +158,21 @@ _JS_MATH = """async () => {
   const untypeset = Array.from(document.querySelectorAll('article .math'))
     .filter(e => !e.querySelector('mjx-container'))
     .map(e => e.textContent.trim().slice(0, 60));
-  return {hasMath, typeset, error, raw, mjxErrors, untypeset};
+  // Display equations wider than the text column scroll sideways: report them with their TeX.
+  const wide = [];
+  if (hasMath && window.MathJax && MathJax.startup && MathJax.startup.document) {
+    for (const item of MathJax.startup.document.math) {
+      const root = item.typesetRoot;
+      if (!item.display || !root || !root.isConnected) continue;
+      const column = root.closest('div.math') || root.parentElement;
+      const inner = root.querySelector('mjx-math') || root;
+      const width = inner.getBoundingClientRect().width;
+      if (width > column.clientWidth + 1 || root.scrollWidth > root.clientWidth + 1)
+        wide.push(`${Math.round(width)} px in ${column.clientWidth} px: `
+                  + String(item.math).replace(/\\s+/g, ' ').trim().slice(0, 80));
+    }
+  }
+  return {hasMath, typeset, error, raw, mjxErrors, untypeset, wide};
 }"""
 
 _JS_HEADINGS = """() => Array.from(
@@ -332,6 +346,17 @@ def test_math_is_typeset(site):
         for snippet in m["raw"]:
             problems.append(f"{p}: raw TeX left in the visible text: ...{snippet}...")
     _report(problems, "math problem(s)")
+
+
+def test_display_math_fits_the_column(site):
+    """At 1280 px no display equation is wider than the text column (it would scroll sideways)."""
+    problems = []
+    for p, r in site["pages"].items():
+        m = r["math"]
+        if m.get("hasMath") and "wide" not in m:
+            problems.append(f"{p}: the width check did not run")
+        problems += [f"{p}: display equation too wide, {w}" for w in m.get("wide", [])]
+    _report(problems, "display equations wider than the text column (break them with aligned)")
 
 
 def test_math_pages_exist(site):
@@ -512,3 +537,131 @@ def test_no_page_references_a_cdn_for_content(site):
         if re.search(r"<script[^>]*mathjax", text, re.I) and "_static/mathjax/" not in text:
             problems.append(f"{rel}: MathJax is not the bundled copy in _static/mathjax")
     _report(problems, "remote asset reference(s)")
+
+
+# ---------------------------------------------------------------- desktop and phone widths
+#
+# Every page again at a desktop (1280 px) and a phone (390 px) viewport. No page may scroll
+# sideways; a long equation, table or code block may scroll inside its own box (that does not
+# widen the page). Code and outputs stay readable: at least 12 px. book/_static/reading.css
+# holds the rules that make this so. Screenshots of a few chapters at both widths land in
+# _build/screenshots/<page>_<width>.png.
+
+WIDTHS = (1280, 390)
+MIN_CODE_PX = 12
+WIDTH_SCREENSHOTS = ("ch01_rnn_cell", "ch05_bptt", "ch07_char_lm")
+
+_JS_WIDTH = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    try { await MathJax.startup.promise; } catch (e) {}
+  }
+  const vw = window.innerWidth, sw = document.documentElement.scrollWidth;
+  // The widest things that stick out of the viewport without a scrolling box of their own.
+  const culprits = [];
+  if (sw > vw + 1) {
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      // A box as wide as its parent can still spill its content (a <pre> with overflow visible).
+      const ox0 = getComputedStyle(e).overflowX;
+      const right = r.left + (['visible'].includes(ox0) ? Math.max(r.width, e.scrollWidth) : r.width);
+      if (r.width === 0 || right <= vw + 1) continue;
+      let p = e.parentElement, boxed = false;
+      while (p && p !== document.body) {
+        const ox = getComputedStyle(p).overflowX;
+        if (['auto', 'scroll', 'hidden', 'clip'].includes(ox) && p.getBoundingClientRect().right <= vw + 1) {
+          boxed = true; break;
+        }
+        p = p.parentElement;
+      }
+      if (!boxed) culprits.push(`${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}`
+                                + ` (right edge ${Math.round(right)} px): `
+                                + (e.textContent || '').trim().slice(0, 50));
+    }
+  }
+  const code = Array.from(document.querySelectorAll(
+      'article div.highlight pre, article div.cell_output pre, article code'))
+    .filter(e => e.getClientRects().length > 0)
+    .map(e => ({size: parseFloat(getComputedStyle(e).fontSize), text: e.textContent.trim().slice(0, 40)}));
+  return {vw, sw, culprits: culprits.slice(0, 5), code};
+}"""
+
+
+@pytest.fixture(scope="module")
+def widths(site):
+    """``{width: {page: measurements}}``, every page at every width (the build is ``site``'s)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    pages = [rel for rel in _pages()
+             if not _REFRESH.search((HTML / rel).read_text(encoding="utf-8", errors="replace"))]
+    results = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            for width in WIDTHS:
+                context = browser.new_context(viewport={"width": width, "height": 900},
+                                              color_scheme="light", service_workers="block")
+                context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+                    (base,) + LOCAL_SCHEMES) else r.abort())
+                results[width] = {}
+                for rel in pages:
+                    page = context.new_page()
+                    try:
+                        page.goto(base + rel, wait_until="load", timeout=30000)
+                        results[width][rel] = page.evaluate(_JS_WIDTH)
+                        if Path(rel).stem in WIDTH_SCREENSHOTS:
+                            page.screenshot(path=str(SCREENSHOTS / f"{Path(rel).stem}_{width}.png"),
+                                            full_page=True)
+                    except Exception as exc:  # one broken page must not hide the others
+                        results[width][rel] = {"error": str(exc)}
+                    finally:
+                        page.close()
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return results
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways(widths, width):
+    problems = []
+    for rel, m in widths[width].items():
+        if "error" in m:
+            problems.append(f"{rel}: {m['error']}")
+        elif m["sw"] > m["vw"] + 1:
+            problems.append(f"{rel}: page is {m['sw']} px wide in a {m['vw']} px viewport; "
+                            + "; ".join(m["culprits"]))
+    _report(problems, f"pages that scroll sideways at {width} px")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_code_and_outputs_stay_readable(widths, width):
+    problems, measured = [], 0
+    for rel, m in widths[width].items():
+        for block in m.get("code", []):
+            measured += 1
+            if block["size"] < MIN_CODE_PX:
+                problems.append(f"{rel}: code at {block['size']} px: {block['text']!r}")
+    assert measured, "no code measured: the check reads nothing"
+    _report(problems, f"code smaller than {MIN_CODE_PX} px at {width} px")
+
+
+def test_width_check_sees_a_wide_page():
+    """The sideways-scroll measurement catches a page made too wide (the check can fail)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.set_content("<article><pre style='overflow:visible;white-space:pre'>"
+                         + "x" * 400 + "</pre><code>x</code></article>")
+        m = page.evaluate(_JS_WIDTH)
+        browser.close()
+    assert m["sw"] > m["vw"] + 1 and m["culprits"], m

@@ -191,6 +191,30 @@ def test_plot_helpers_draw_on_the_given_axes():
     plt.close(fig)
 
 
+def test_heatmap_shared_colour_scale():
+    """vmin/vmax give two panels one log colour scale; by default each panel has its own."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rnn_core.flow_plots import plot_gradient_heatmap
+
+    small, large = np.full((4, 3), 1e-3), np.full((4, 3), 10.0)
+    small[0, 0], large[0, 0] = 1e-1, 1e2          # each map spans a factor of 10 of its own
+    fig, (a1, a2) = plt.subplots(1, 2)
+    plot_gradient_heatmap(a1, small, colorbar=False)
+    plot_gradient_heatmap(a2, large, colorbar=False)
+    own = [ax.get_images()[0].norm for ax in (a1, a2)]
+    assert (own[0].vmin, own[0].vmax) != (own[1].vmin, own[1].vmax)
+    for ax, g in ((a1, small), (a2, large)):
+        ax.clear()
+        plot_gradient_heatmap(ax, g, colorbar=False, vmin=1e-3, vmax=1e2)
+    shared = [ax.get_images()[0].norm for ax in (a1, a2)]
+    assert all((n.vmin, n.vmax) == (1e-3, 1e2) for n in shared)
+    plt.close(fig)
+
+
 def test_derivative_bound_table_is_read_only():
     from rnn_core.gradient_flow import DERIVATIVE_BOUND
 

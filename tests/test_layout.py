@@ -48,6 +48,7 @@ def test_extras_declare_what_each_package_imports():
               for k, v in project["optional-dependencies"].items()}
     assert extras["book"] >= {"matplotlib"}
     assert extras["cli"] >= {"tqdm", "threadpoolctl"}
+    assert extras["threads"] == {"threadpoolctl"}
     assert extras["instructor"] >= {"pyyaml"}
     from rnn_assign.launch import EXTRA_OF
 

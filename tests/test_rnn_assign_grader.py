@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from rnn_assign import checks
 from rnn_assign.grader import grade_submission
 from rnn_book.table import CHAPTERS
-from tests._assign_support import GOOD, HARD_CODED, PY, edition, submission
+from tests._assign_support import GOOD, HARD_CODED, PY, check, edition, restore, submission
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +192,167 @@ def test_grade_csv_export(edition1, tmp_path):
     assert 0.0 < float(rows["carol"]["score"]) < 1.0
     assert json.loads((tmp_path / "r.json").read_text())["seed"] == 7
 
+
+
+# --- the gated chapters: grade 8 and grade 9 --------------------------------------------------
+
+@pytest.fixture(scope="module")
+def gated_editions(tmp_path_factory):
+    """Editions of chapters 8 and 9 with the reference code of their module put back."""
+    out = {}
+    for number in (8, 9):
+        folder = tmp_path_factory.mktemp(f"ed{number}") / "edition"
+        edition(CHAPTERS[number], folder)
+        restore(folder, CHAPTERS[number])
+        out[number] = folder
+    return out
+
+
+@pytest.mark.parametrize("number", [8, 9])
+def test_grade_gated_reference_passes(gated_editions, number):
+    report = grade_submission(CHAPTERS[number], gated_editions[number])
+    assert report["passed"] and report["reason"] is None, report
+    functions = [f for _, f in CHAPTERS[number].derives]
+    assert len(report["results"]) == sum(len(checks.CHECKS[f]) for f in functions)
+    assert {r["kind"] for r in report["results"]} == {"fixed", "gradient", "random"}
+
+
+def _mutant(gated_editions, tmp_path, name):
+    from tests.test_mutations_gated import MUTATIONS
+
+    module, old, new = MUTATIONS[name]
+    number = 8 if module == "lstm.py" else 9
+    sub = tmp_path / "mutant"
+    shutil.copytree(gated_editions[number], sub)
+    path = sub / "rnn_core" / module
+    text = path.read_text()
+    assert text.count(old) == 1, (name, old)
+    path.write_text(text.replace(old, new))
+    return number, sub
+
+
+def _gated_mutation_names():
+    from tests.test_mutations_gated import MUTATIONS
+
+    return sorted(MUTATIONS)
+
+
+@pytest.mark.parametrize("name", _gated_mutation_names())
+def test_grade_gated_catches_the_mutations(gated_editions, tmp_path, name):
+    """Every gated bug of the mutation suite (gate order, i and f swapped, the forget gate paired
+    with c_t, the cell gradient not carried, tanh' forgotten, the reset gate on the wrong term,
+    ...) fails the grader, and the student's check.py too."""
+    number, sub = _mutant(gated_editions, tmp_path, name)
+    report = grade_submission(CHAPTERS[number], sub, seed=11)
+    assert report["reason"] is None and not report["passed"], report
+    failed = [r for r in report["results"] if not r["passed"]]
+    assert failed and all("not implemented" not in r["detail"] for r in failed)
+    code, text = check(sub)
+    assert code == 1 and " FAIL " in text, text
+
+
+@pytest.mark.parametrize("module, old, new, caught_by", [
+    # i and f swapped in the step: c_next = i c_prev + f g (9/5 instead of 29/20 by hand)
+    ("lstm.py", "i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)",
+     "f, i, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)",
+     {"lstm_step_forward": "c_next: got [[1.8]]"}),
+    # the GRU's two biases summed: b_hh's n block moved outside r
+    ("gru.py", "n = np.tanh(ax_n + r * ah_n)", "n = np.tanh(ax_n + b_hn + r * (ah_n - b_hn))",
+     {"gru_step_forward": "h_next: got"}),
+])
+def test_grade_gated_fixed_values_name_the_bug(gated_editions, tmp_path, module, old, new,
+                                              caught_by):
+    """The hand-worked scalar steps fail with the value the bug gives, not only the random ones."""
+    number = 8 if module == "lstm.py" else 9
+    sub = tmp_path / "bug"
+    shutil.copytree(gated_editions[number], sub)
+    path = sub / "rnn_core" / module
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    if "b_hn" in new:  # b_hh's n block, moved out of the product with r
+        new = "b_hn = b_hh[2 * h_prev.shape[1]:]\n    " + new
+    path.write_text(text.replace(old, new))
+    report = grade_submission(CHAPTERS[number], sub, seed=5)
+    assert not report["passed"]
+    for function, detail in caught_by.items():
+        fixed = [r for r in report["results"] if r["function"] == function and r["kind"] == "fixed"]
+        assert any(not r["passed"] and detail in r["detail"] for r in fixed), report["results"]
+
+
+
+# --- chapter 10: the many-to-one head ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def head_edition(tmp_path_factory):
+    """An edition of chapter 10 with the reference heads.py put back."""
+    folder = tmp_path_factory.mktemp("ed10") / "edition"
+    edition(CHAPTERS[10], folder)
+    restore(folder, CHAPTERS[10])
+    return folder
+
+
+def test_grade_head_reference_passes(head_edition):
+    report = grade_submission(CHAPTERS[10], head_edition, seed=3)
+    assert report["passed"] and report["reason"] is None, report
+    assert len(report["results"]) == sum(len(checks.CHECKS[f]) for f in
+                                         ("mse_head_forward", "mse_head_backward"))
+    assert {r["kind"] for r in report["results"]} == {"fixed", "gradient", "random"}
+    code, text = check(head_edition)
+    assert code == 0 and "FAIL" not in text, text
+
+
+def _head_bugs():
+    from tests.test_heads import MUTATIONS
+
+    bugs = {name: (old, new) for name, (old, new) in MUTATIONS.items()}
+    bugs.update({
+        "dh at every step": ("dh[:, -1] = dyhat @ cache.U.T",
+                             "dh[:] = (dyhat @ cache.U.T)[:, None]"),
+        "dU transposed": ("dU = h_last.T @ dyhat", "dU = dyhat.T @ h_last"),
+        "db2 not summed": ("db2 = dyhat.sum(axis=0)", "db2 = dyhat.mean(axis=0)"),
+        "loss summed": ("loss = np.mean(err * err)", "loss = np.sum(err * err)"),
+        "first state read": ("yhat = h[:, -1] @ U + b2\n    err", "yhat = h[:, 0] @ U + b2\n    err"),
+    })
+    return bugs
+
+
+@pytest.mark.parametrize("name", sorted(_head_bugs()))
+def test_grade_head_catches_the_bugs(head_edition, tmp_path, name):
+    """The missing factor 2, dh at every step (or at the first), dU transposed, ... fail the
+    grader and the student's check.py."""
+    old, new = _head_bugs()[name]
+    sub = tmp_path / "bug"
+    shutil.copytree(head_edition, sub)
+    path = sub / "rnn_core" / "heads.py"
+    text = path.read_text()
+    assert text.count(old) == 1, (name, old)
+    path.write_text(text.replace(old, new))
+    report = grade_submission(CHAPTERS[10], sub, seed=11)
+    assert report["reason"] is None and not report["passed"], report
+    failed = [r for r in report["results"] if not r["passed"]]
+    assert failed and all("not implemented" not in r["detail"] for r in failed)
+    code, out = check(sub)
+    assert code == 1 and " FAIL " in out, out
+
+
+@pytest.mark.parametrize("old, new, function, detail", [
+    # without the factor 2: dyhat = (3/4, -1/4), so dU = 3/4 - 2/4 = 1/4 instead of 1/2
+    ("2 * dloss / cache.err.size", "dloss / cache.err.size", "mse_head_backward", "dU (dloss = 1): got [[0.25]]"),
+    # dh at every step: the first step gets 9/2 and -3/2 too instead of 0
+    ("dh[:, -1] = dyhat @ cache.U.T", "dh[:] = (dyhat @ cache.U.T)[:, None]", "mse_head_backward",
+     "dh (dloss = 1): got [[[4.5], [4.5]], [[-1.5], [-1.5]]]"),
+    # summing instead of averaging: 9/4 + 1/4 = 5/2
+    ("loss = np.mean(err * err)", "loss = np.sum(err * err)", "mse_head_forward", "loss: got 2.5"),
+])
+def test_grade_head_fixed_values_name_the_bug(head_edition, tmp_path, old, new, function, detail):
+    """The hand-worked sequences fail with the value the bug gives."""
+    sub = tmp_path / "bug"
+    shutil.copytree(head_edition, sub)
+    path = sub / "rnn_core" / "heads.py"
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+    report = grade_submission(CHAPTERS[10], sub, seed=5)
+    assert not report["passed"]
+    fixed = [r for r in report["results"] if r["function"] == function and r["kind"] == "fixed"]
+    assert any(not r["passed"] and detail in r["detail"] for r in fixed), report["results"]

@@ -46,7 +46,7 @@ def _nb(*sources):
     (["import numpy as np\nfrom rnn_core import rnn_forward"], ()),
     (["from rnn_book import show_source"], ("book",)),
     (["import matplotlib.pyplot as plt"], ("book",)),
-    (["if True:\n    from threadpoolctl import threadpool_limits", "%time x = 1"], ("cli",)),
+    (["if True:\n    from threadpoolctl import threadpool_limits", "%time x = 1"], ("threads",)),
     (["from rnn_assign.edition import make_edition\nimport rnn_book.style"],
      ("book", "instructor")),
     # the install cell's own text does not count
@@ -57,11 +57,13 @@ def test_extras_come_from_the_imports(sources, extras):
 
 
 def test_every_chapter_installs_what_it_imports():
-    """The book's figures need rnn_book in every chapter; only 5 and 7 limit BLAS threads
-    (threadpoolctl) and only 7 trains with a progress bar (tqdm): the ``cli`` extra."""
+    """The book's figures need rnn_book in every chapter; 5, 6, 7 and 10 limit BLAS threads
+    (threadpoolctl, the ``threads`` extra); none imports tqdm (the ``cli`` extra's bar)."""
     found = {p.name[:4]: launch.notebook_extras(json.loads(p.read_text())) for p in CHAPTERS}
     assert found == {"ch01": ("book",), "ch02": ("book",), "ch03": ("book",), "ch04": ("book",),
-                     "ch05": ("book", "cli"), "ch06": ("book",), "ch07": ("book", "cli")}
+                     "ch05": ("book", "threads"), "ch06": ("book", "threads"),
+                     "ch07": ("book", "threads"), "ch08": ("book",), "ch09": ("book",),
+                     "ch10": ("book", "threads")}
     nb = json.loads((BOOK / "instructors.ipynb").read_text())
     assert launch.notebook_extras(nb) == ("book", "instructor")
 

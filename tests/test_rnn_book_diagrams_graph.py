@@ -42,7 +42,7 @@ def test_step_graph_labels(activation):
 def test_step_graph_derivative_matches_activation():
     fig = step_graph_diagram("tanh")
     try:
-        assert any("1-h_t^2" in t for t in _texts(fig))
+        assert any("1 - h_next**2" in t for t in _texts(fig))
     finally:
         plt.close(fig)
 

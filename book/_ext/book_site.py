@@ -18,11 +18,21 @@ contract (``__contract__``) is put at the top of the docstring as one line.
 4. Each script once per page. sphinx-thebe registers its inline configuration
 script twice under Jupyter Book 1, and the second copy throws "Identifier
 'THEBE_JS_URL' has already been declared" in every reader's console.
+
+4. Solution folds for live notebooks only. scripts/fold_solutions.py wraps each
+solution's Markdown in ``<details class="rnn-fold"><summary>...</summary>`` ...
+``</details>`` so that Colab and plain JupyterLab show it folded. The book has
+sphinx-exercise's dropdown already; these raw HTML nodes are removed before
+sphinx-exercise gathers a gated solution, so the page is what it was without them.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
 
 
 def _canonical(target: str) -> str | None:
@@ -99,7 +109,35 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+_FOLD_OPEN = re.compile(r'^<details class="rnn-fold">\s*<summary>[^<]*</summary>$')
+_DETAILS_OPEN = re.compile(r"<details\b")
+
+
+class RemoveSolutionFolds(SphinxTransform):
+    """Drop the ``rnn-fold`` ``<details>`` HTML and the ``</details>`` that closes each."""
+
+    default_priority = 4  # before sphinx-exercise's gated-solution transforms (10)
+
+    def apply(self, **kwargs):
+        stack = []
+        for node in list(self.document.findall(nodes.raw)):
+            if "html" not in node.get("format", "").split():
+                continue
+            text = node.astext().strip()
+            if _FOLD_OPEN.match(text):
+                stack.append("fold")
+                node.parent.remove(node)
+            elif text == "</details>":
+                # A </details> with no opener left is one the student edition orphaned.
+                if not stack or stack.pop() == "fold":
+                    node.parent.remove(node)
+            else:
+                opened = len(_DETAILS_OPEN.findall(text)) - text.count("</details>")
+                stack.extend(["other"] * max(opened, 0))
+
+
 def setup(app):
+    app.add_transform(RemoveSolutionFolds)
     app.connect("missing-reference", resolve_alias)
     app.connect("autodoc-skip-member", skip_namedtuple_fields)
     app.connect("autodoc-process-docstring", contract_line)

@@ -73,7 +73,9 @@ def chapter_graph(chapters=None):
         count = len(c.derives)
         body = (f"Chapter {n}\n{title}\n~{c.minutes} min"
                 + (f"\n{count} function{'s' * (count != 1)}" if count else ""))
-        box(ax, pos[n], 0.0, bw, bh, body, role=_part_of(n)[2], fontsize=8.5)
+        # The figure shrinks to fit a page as chapters are added: the text shrinks with it,
+        # so that it stays inside its box.
+        box(ax, pos[n], 0.0, bw, bh, body, role=_part_of(n)[2], fontsize=8.5 * scale / 0.6)
     # The parts, as brackets under their chapters.
     for first, name, role in PARTS:
         members = [n for n in numbers if _part_of(n)[0] == first]

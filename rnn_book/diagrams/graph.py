@@ -23,18 +23,19 @@ from .primitives import (
 
 # act'(a_t) written with the output h_t, as rnn_core.activations.activation_derivative computes it.
 _ACT_DERIV = types.MappingProxyType({
-    "sigmoid": r"$h_t(1-h_t)$",
-    "tanh": r"$1-h_t^2$",
-    "relu": r"$[h_t>0]$",
+    "sigmoid": "h_next * (1 - h_next)",
+    "tanh": "(1 - h_next**2)",
+    "relu": "(h_next > 0)",
 })
 
 
 def step_graph_diagram(activation: str = "sigmoid"):
     """The computational graph of one step, forward and backward.
 
-    Forward (black): ``a_t = h_prev @ Wh.T + x_t @ We.T + b1``, ``h_t = act(a_t)``.
-    Backward (dashed vermillion): the gradient ``dh_next`` enters at ``h_t``,
-    becomes ``da = dh_next * act'(a_t)`` and splits into the five gradients of
+    Forward (black): ``a = h_prev @ Wh.T + x_t @ We.T + b1``, ``h_next = act(a)``.
+    Backward (dashed vermillion): the gradient ``dh_next`` enters at ``h_next``, the
+    sum of the part from the output layer and the part from step t+1; it
+    becomes ``da = dh_next * act'(a)`` and splits into the five gradients of
     :func:`rnn_core.rnn_step_backward`, each written under its variable with
     its shape.
 
@@ -77,7 +78,10 @@ def step_graph_diagram(activation: str = "sigmoid"):
 
     # Backward edges: the same graph walked from right to left.
     arrow(ax, (12.8, 1.4), (12.8, 2.2), colour=grad, linestyle="--")
-    label(ax, 12.8, 1.05, "dh_next (N, Dh)\nfrom above", colour=grad, fontsize=9)
+    label(ax, 12.8, 1.0, "from the output\nlayer: dtheta @ U.T", colour=grad, fontsize=9)
+    arrow(ax, (12.8, 4.0), (12.8, 3.2), colour=grad, linestyle="--")
+    label(ax, 12.8, 4.45, "from step t+1:\nda_next @ Wh", colour=grad, fontsize=9)
+    label(ax, 12.8, 5.5, "dh_next (N, Dh)\n= the sum of both", colour=grad, fontsize=9)
     arrow(ax, (11.8, 2.35), (10.6, 2.35), colour=grad, linestyle="--")
     arrow(ax, (9.4, 2.35), (8.0, 2.35), colour=grad, linestyle="--")
     label(ax, 10.0, 1.45, "da = dh_next *\n" + _ACT_DERIV[activation], colour=grad, fontsize=9)
