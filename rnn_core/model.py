@@ -160,6 +160,21 @@ LAYERS = {"rnn": (rnn_layer_forward, rnn_layer_backward, rnn_cell_step),
           "gru": (gru_layer_forward, gru_layer_backward, gru_cell_step)}
 
 
+def recurrent_forward(cell, x, state, p, activation):
+    """The recurrent layer of ``cell``: rnn_forward, lstm_forward or gru_forward (see LAYERS)."""
+    return LAYERS[cell][0](x, state, p, activation)
+
+
+def recurrent_backward(cell, dh, cache):
+    """The backward pass of :func:`recurrent_forward`: rnn_backward, lstm_backward or gru_backward."""
+    return LAYERS[cell][1](dh, cache)
+
+
+def recurrent_step(cell, x_t, state, p, activation):
+    """One step of ``cell``: rnn_step_forward, lstm_step_forward or gru_step_forward."""
+    return LAYERS[cell][2](x_t, state, p, activation)
+
+
 def _cell_params(name, value, call):
     """The contract of ``params``: the shapes of ``param_shapes(cell)``, ``cell`` checked first."""
     return arrays(**param_shapes(call.checked["cell"]))(name, value, call)
@@ -247,14 +262,14 @@ class CharRNN:
         -------
         theta : (N, T, V) logits.
         h_last : the state after the last input, like ``h0``.
-        caches : (embedding, recurrent layer, affine) caches for the backward pass.
+        caches : (embedding, recurrent layer, affine) caches for the backward pass; the
+            recurrent layer's is an RNNCache, LSTMCache or GRUCache.
         """
         p = self.params
-        layer_forward = LAYERS[self.cell][0]
         x, emb_cache = embedding_forward(ids, p["E"])
-        h, h_last, layer_cache = layer_forward(x, h0, p, self.activation)
+        h, h_last, rec_cache = recurrent_forward(self.cell, x, h0, p, self.activation)
         theta, aff_cache = affine_forward(h, p["U"], p["b2"])
-        return theta, h_last, (emb_cache, layer_cache, aff_cache)
+        return theta, h_last, (emb_cache, rec_cache, aff_cache)
 
     def loss_and_grads(self, ids, targets, h0):
         """Mean cross-entropy (nats per character) of predicting ``targets`` from ``ids``, and its gradients.
@@ -273,13 +288,12 @@ class CharRNN:
         h_last : the state after the last input, like ``h0``, to carry to the next window.
             Gradients do not flow through it (truncated BPTT).
         """
-        layer_backward = LAYERS[self.cell][1]
-        theta, h_last, (emb_cache, layer_cache, aff_cache) = self.forward(ids, h0)
+        theta, h_last, (emb_cache, rec_cache, aff_cache) = self.forward(ids, h0)
         loss, dtheta = softmax_cross_entropy(theta, targets)
         dh, dU, db2 = affine_backward(dtheta, aff_cache)
-        dx, dlayer = layer_backward(dh, layer_cache)
+        dx, drec = recurrent_backward(self.cell, dh, rec_cache)  # e.g. rnn_backward
         dE = embedding_backward(dx, emb_cache)
-        grads = {"E": dE, **dlayer, "U": dU, "b2": db2}
+        grads = {"E": dE, **drec, "U": dU, "b2": db2}  # drec: the cell's We, Wh, b1 (or b_ih, b_hh)
         return loss, grads, h_last
 
     def step(self, ids_t, state):
@@ -296,8 +310,7 @@ class CharRNN:
         state : the state after reading them, like ``state``.
         """
         p = self.params
-        cell_step = LAYERS[self.cell][2]
-        h, state = cell_step(p["E"][ids_t], state, p, self.activation)
+        h, state = recurrent_step(self.cell, p["E"][ids_t], state, p, self.activation)
         return h @ p["U"] + p["b2"], state
 
     def loss(self, ids, targets, h0):
