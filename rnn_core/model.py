@@ -166,7 +166,7 @@ def recurrent_forward(cell, x, state, p, activation):
 
 
 def recurrent_backward(cell, dh, cache):
-    """The backward pass of :func:`recurrent_forward`: rnn_backward, lstm_backward or gru_backward."""
+    """Backward of :func:`recurrent_forward` (rnn_backward, lstm_backward or gru_backward)."""
     return LAYERS[cell][1](dh, cache)
 
 
@@ -200,7 +200,7 @@ def carried_state(spec: str) -> Check:
 
 
 class CharRNN:
-    """Embedding -> recurrent layer -> affine -> softmax cross-entropy, with an explicit parameter dict.
+    """Embedding -> recurrent layer -> affine -> softmax cross-entropy; an explicit parameter dict.
 
     The model object holds only ``params`` (a dict name -> array), the activation and
     the cell; its methods never modify the arrays. Optimisers return new dicts.
