@@ -1,6 +1,6 @@
 """The three cells in the character model: equal CPU budget, equal parameter count, n-gram baselines.
 
-    .venv/bin/python benchmarks/lm_cells.py --json book/data/lm_cells.json   # about 7 min of CPU
+    .venv/bin/python benchmarks/lm_cells.py --json book/data/lm_cells.json   # about 6 min of CPU
     .venv/bin/python benchmarks/lm_cells.py --calibrate                      # CPU ms per step
 
 Every run trains :class:`rnn_core.model.CharRNN` on the book's split of the shipped corpus
