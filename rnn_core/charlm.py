@@ -2,9 +2,17 @@
 
 Train on the bundled corpus (``pydoc_data.topics``) or on any UTF-8 file::
 
-    python -m rnn_core.charlm train --out char.npz            # 2000 steps, about a minute
+    python -m rnn_core.charlm train --out char.npz            # a GRU, 850 steps, about a minute
+    python -m rnn_core.charlm train --cell rnn --out rnn.npz  # the tanh RNN of ch07, 2000 steps
     python -m rnn_core.charlm train --text my.txt --out my.npz --steps 500
     python -m rnn_core.charlm sample --checkpoint char.npz --length 300 --temperature 0.8 --seed 0
+
+``--cell`` chooses the recurrent layer: ``gru`` (chapter 9, the default), ``lstm``
+(chapter 8) or ``rnn`` (the tanh RNN of chapter 7); the checkpoint records it, and
+``sample`` and ``--resume`` read it from there (a checkpoint without one is an ``rnn``).
+The default ``--steps`` depends on the cell (2000 for rnn, 850 for gru, 600 for lstm):
+about the same CPU time for each, in which the GRU ends lowest
+(``benchmarks/lm_cells.py``, ``book/data/lm_cells.json``).
 
 ``train`` prints, as its last line, ``valid_bpc=<validation bits per character>``.
 
@@ -49,7 +57,7 @@ import numpy as np
 
 from .checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from .data import StreamBatcher, Vocab, load_pydoc_corpus, load_text, split_point
-from .model import PARAM_NAMES, CharRNN
+from .model import CELLS, CharRNN, param_shapes
 from .optim import OPTIMIZERS
 from .sampling import sample_text
 from .training import (
@@ -64,12 +72,18 @@ from .training import (
 FORMAT = "charlm-1"
 # Read-only: a run changes its own copy (``conf``), never the defaults.
 DEFAULTS = types.MappingProxyType(
-    {"steps": 2000, "hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
+    {"hidden": 256, "embed": 64, "seq_len": 64, "batch": 32,
      "lr": 5e-3, "clip": 5.0, "seed": 0, "optimizer": "adam", "schedule": "linear",
-     "eval_every": 250, "valid_fraction": 0.1})
+     "eval_every": 250, "valid_fraction": 0.1, "cell": "gru"})
+# The default --steps of each cell: about the same CPU time, that of 2000 steps of the tanh
+# RNN at Dh=256 (benchmarks/lm_cells.py measures it; the GRU is the default cell because it
+# ends lowest in that time).
+DEFAULT_STEPS = types.MappingProxyType({"rnn": 2000, "lstm": 600, "gru": 850})
 # Settings fixed by a checkpoint: a resumed run may not change them.
 FROZEN = ("hidden", "embed", "seq_len", "batch", "lr", "clip", "seed", "optimizer",
-          "schedule", "eval_every", "valid_fraction", "decay_steps")
+          "schedule", "eval_every", "valid_fraction", "decay_steps", "cell")
+# Settings that older checkpoints lack, and what those checkpoints meant by their absence.
+LEGACY = types.MappingProxyType({"cell": "rnn"})
 
 
 class UsageError(ValueError):
@@ -133,10 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", help="checkpoint to continue from (default: none, a fresh run)")
     t.add_argument("--steps", type=_int_at_least(1),
                    help=f"total number of steps, counted from the start of the run "
-                        f"(default: {D['steps']}; required with --resume)")
+                        f"(default: {', '.join(f'{n} for {c}' for c, n in DEFAULT_STEPS.items())}"
+                        f", about the same CPU time; required with --resume)")
     t.add_argument("--decay-steps", type=_int_at_least(1),
                    help="step at which the linear schedule reaches lr 0 (default: --steps; "
                         "on resume: the checkpoint's, see below)")
+    t.add_argument("--cell", choices=CELLS,
+                   help=f"recurrent layer: the tanh RNN (ch07), the LSTM (ch08) or the GRU "
+                        f"(ch09) (default: {D['cell']})")
     t.add_argument("--hidden", type=_int_at_least(1),
                    help=f"hidden units Dh (default: {D['hidden']})")
     t.add_argument("--embed", type=_int_at_least(1),
@@ -187,10 +205,20 @@ def _with_flag(err: Exception, flag: str, prefix: str) -> Exception:
     return type(err)(msg)
 
 
+def _cell_of(arrays: dict) -> str:
+    """The checkpoint's cell; "rnn" for a checkpoint written before cells were recorded."""
+    cell = str(arrays["config.cell"]) if "config.cell" in arrays else LEGACY["cell"]
+    if cell not in CELLS:
+        raise CheckpointError(f"checkpoint: unknown cell {cell!r}; expected one of "
+                              f"{', '.join(CELLS)}")
+    return cell
+
+
 def _read_model(arrays: dict) -> tuple[CharRNN, Vocab]:
+    cell = _cell_of(arrays)
     try:
         vocab = Vocab(chr(int(c)) for c in arrays["vocab"])
-        model = CharRNN({k: arrays[f"params.{k}"] for k in PARAM_NAMES}, "tanh")
+        model = CharRNN({k: arrays[f"params.{k}"] for k in param_shapes(cell)}, "tanh", cell)
     except (KeyError, ValueError) as err:
         raise CheckpointError(f"checkpoint: inconsistent contents ({err})") from None
     if model.V != vocab.size:
@@ -199,8 +227,10 @@ def _read_model(arrays: dict) -> tuple[CharRNN, Vocab]:
     return model, vocab
 
 
+# Every cell's checkpoint has these; the cell's own parameters are checked by _read_model.
 REQUIRED = ("format", "vocab", "step", "position", "h", "text_sha256",
-            *(f"params.{k}" for k in PARAM_NAMES), *(f"config.{k}" for k in FROZEN))
+            *(f"params.{k}" for k in ("E", "We", "Wh", "U", "b2")),
+            *(f"config.{k}" for k in FROZEN if k not in LEGACY))
 PYDOC = "pydoc_data.topics"
 
 
@@ -237,18 +267,22 @@ def _resume_hint(trained_on: str | None) -> str:
 
 
 def _checkpoint_arrays(model, opt, state, vocab, text, source, conf, N) -> dict:
+    # the carried state; None only when interrupted before the first step
+    carried = state.h if state.h is not None else model.zero_state(N)
+    h, c = carried if model.cell == "lstm" else (carried, None)
     arrays = {"format": np.array(FORMAT),
               "vocab": np.array([ord(c) for c in vocab.chars], dtype=np.int32),
               "text_sha256": np.array(_text_digest(text)), "text_source": np.array(source),
               "step": np.array(state.step), "position": np.array(state.position),
-              # h is None only when interrupted before the first step
-              "h": state.h if state.h is not None else model.zero_state(N),
+              "h": h,
               "history.train": np.array(state.train_loss, dtype=np.float64),
               "history.valid_steps": np.array(state.valid_steps, dtype=np.int64),
               "history.valid": np.array(state.valid_loss, dtype=np.float64)}
     arrays.update({f"params.{k}": v for k, v in model.params.items()})
     arrays.update({f"optim.{k}": v for k, v in opt.state_dict().items()})
     arrays.update({f"config.{k}": np.array(conf[k]) for k in FROZEN})
+    if c is not None:
+        arrays["c"] = c  # the LSTM's carried cell state
     return arrays
 
 
@@ -270,7 +304,7 @@ def _cmd_train(args) -> int:
         model, state, optimizer = _restore(resume, conf, vocab, text, source)
     else:
         model = CharRNN.init(vocab.size, conf["hidden"], conf["embed"],
-                             np.random.default_rng(conf["seed"]))
+                             np.random.default_rng(conf["seed"]), cell=conf["cell"])
         state, optimizer = TrainState(), OPTIMIZERS[conf["optimizer"]](conf["lr"])
     _check_horizon(conf, resume)
     batcher = StreamBatcher(train_ids, conf["batch"], conf["seq_len"])
@@ -288,7 +322,7 @@ def _cmd_train(args) -> int:
               f"{shlex.join(_resume_command(args, conf))}", file=sys.stderr)
         return 130
     save(model, optimizer, state)
-    print(f"saved {args.out}: step {state.step}, {source}, V={vocab.size}")
+    print(f"saved {args.out}: step {state.step}, {source}, V={vocab.size}, cell {model.cell}")
     print(f"valid_bpc={state.valid_loss[-1] / LN2:.4f}")
     return 0
 
@@ -308,13 +342,15 @@ def _load_resume(path: str | None) -> dict | None:
 
 def _settings(args, resume: dict | None) -> dict:
     """The run's settings: the defaults and the flags, or a checkpoint's (frozen) settings."""
-    given = {k: getattr(args, k) for k in (*DEFAULTS, "decay_steps")
+    given = {k: getattr(args, k) for k in (*DEFAULTS, "steps", "decay_steps")
              if getattr(args, k, None) is not None}
     if resume is None:
         conf = {**DEFAULTS, **given}
+        conf["steps"] = given.get("steps", DEFAULT_STEPS[conf["cell"]])
         conf["decay_steps"] = given.get("decay_steps", conf["steps"])
         return conf
-    conf = {k: resume[f"config.{k}"].item() for k in FROZEN}
+    conf = {k: resume[f"config.{k}"].item() if f"config.{k}" in resume else LEGACY[k]
+            for k in FROZEN}
     for k in FROZEN:
         if k != "decay_steps" and k in given and given[k] != conf[k]:
             raise UsageError(f"--{k.replace('_', '-')}: {given[k]} conflicts with the "
@@ -400,11 +436,18 @@ def _restore(resume: dict, conf: dict, vocab: Vocab, text: str, source: str):
             f"--resume: the checkpoint was trained on {name}, not on {source!r} "
             f"(SHA-256 differs); {_resume_hint(trained_on)}")
     N = conf["batch"]
-    if resume["h"].shape != (N, model.Dh):
-        raise CheckpointError(f"--resume: carried state h has shape {resume['h'].shape}, "
-                              f"expected {(N, model.Dh)}")
+    names = ("h", "c") if model.cell == "lstm" else ("h",)
+    for k in names:
+        if k not in resume:
+            raise CheckpointError(f"--resume: the {model.cell} checkpoint lacks its carried "
+                                  f"state {k}")
+        if resume[k].shape != (N, model.Dh):
+            raise CheckpointError(f"--resume: carried state {k} has shape {resume[k].shape}, "
+                                  f"expected {(N, model.Dh)}")
+    carried = tuple(resume[k].copy() for k in names)
     state = TrainState(step=int(resume["step"]), position=int(resume["position"]),
-                       h=resume["h"].copy(), train_loss=list(resume["history.train"]),
+                       h=carried if model.cell == "lstm" else carried[0],
+                       train_loss=list(resume["history.train"]),
                        valid_steps=[int(s) for s in resume["history.valid_steps"]],
                        valid_loss=list(resume["history.valid"]))
     optimizer = OPTIMIZERS[conf["optimizer"]](conf["lr"])

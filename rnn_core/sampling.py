@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import softmax
-from .cells import rnn_step_forward
 from .contracts import generator, id_sequence, positive_int, positive_real, shapes
-from .model import CharRNN
+from .model import CharRNN, carried_state
 
 
 @shapes(theta="... V", temperature=positive_real())
@@ -26,12 +25,13 @@ def apply_temperature(theta, temperature: float) -> np.ndarray:
 
 
 @shapes(model=CharRNN, rng=generator, length=positive_int(0), temperature=positive_real(),
-        prefix=id_sequence(below="V"), h0="1 Dh")
+        prefix=id_sequence(below="V"), h0=carried_state("1 Dh"))
 def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=None):
     """Draw ``length`` character ids one at a time, feeding each back as the next input.
 
-    Each step is the cell, :func:`~rnn_core.cells.rnn_step_forward`, on the embedding
-    of the current id, then the output layer and :func:`apply_temperature`.
+    Each step is :meth:`CharRNN.step <rnn_core.model.CharRNN.step>` (the cell, e.g.
+    :func:`~rnn_core.cells.rnn_step_forward`, on the embedding of the current id, then
+    the output layer) and :func:`apply_temperature`.
 
     Parameters
     ----------
@@ -40,24 +40,23 @@ def sample_ids(model, rng, length: int, temperature: float = 1.0, prefix=(), h0=
     length : int >= 0, the number of ids to draw.
     temperature : tau > 0.
     prefix : (P,) ids in [0, V) to read first (a prompt); with none, the first input is id 0.
-    h0 : (1, Dh) finite initial state in the model's dtype (another dtype is refused,
-        not cast); zeros by default. It is not modified.
+    h0 : (1, Dh) finite initial state in the model's dtype, for the LSTM a pair (h, c) of
+        them (another dtype is refused, not cast); zeros by default. It is not modified.
 
     Returns
     -------
     ids : (length,) int64, the sampled ids (the prefix not included).
     """
     ### BEGIN SOLUTION
-    E, Wh, We, b1, U, b2 = (model.params[k] for k in ("E", "Wh", "We", "b1", "U", "b2"))
-    h = model.zero_state(1) if h0 is None else h0
+    state = model.zero_state(1) if h0 is None else h0
     inputs = list(prefix) or [0]
     for i in inputs[:-1]:  # read the prompt; its predictions are not needed
-        h, _ = rnn_step_forward(E[[i]], h, Wh, We, b1, model.activation)
+        _, state = model.step([i], state)
     current = inputs[-1]
     out = np.empty(length, dtype=np.int64)
     for t in range(length):
-        h, _ = rnn_step_forward(E[[current]], h, Wh, We, b1, model.activation)  # (1, Dh)
-        probs = apply_temperature((h @ U + b2)[0], temperature)  # (V,)
+        theta, state = model.step([current], state)  # (1, V)
+        probs = apply_temperature(theta[0], temperature)  # (V,)
         current = int(rng.choice(len(probs), p=probs))
         out[t] = current
     return out

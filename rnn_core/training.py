@@ -79,7 +79,8 @@ class TrainState:
 
     step : steps taken so far.
     position : index of the next window of the :class:`rnn_core.data.StreamBatcher`.
-    h : (N, Dh) the hidden state carried into the next window (None before the first).
+    h : the state carried into the next window, (N, Dh) or for the LSTM a pair (h, c)
+        (None before the first).
     train_loss : per step, nats per character of the training window.
     valid_steps, valid_loss : validation loss (nats per character) after those steps.
     grad_norm : per step of this call's run, the global norm of the gradient before clipping.
@@ -253,7 +254,8 @@ def train(model: CharRNN, optimizer, batcher, valid_ids, config: TrainConfig,
             grad_norm = global_norm(grads)  # before clipping
             if config.clip is not None:
                 grads, _ = clip_gradients(grads, config.clip)
-            model = type(model)(optimizer.step(model.params, grads, lr), model.activation)
+            model = type(model)(optimizer.step(model.params, grads, lr), model.activation,
+                                model.cell)
         state.step += 1
         state.position = (state.position + 1) % batcher.n_windows
         state.h = h

@@ -40,7 +40,8 @@ def test_train_prints_valid_bpc_last(capsys, text_file, tmp_path):
     printed = float(line.split("=")[1])
     with np.load(out, allow_pickle=False) as ck:
         assert int(ck["step"]) == 150
-        assert ck["params.Wh"].shape == (16, 16)
+        assert str(ck["config.cell"]) == "gru"  # the default cell
+        assert ck["params.Wh"].shape == (3 * 16, 16)
         assert list(ck["history.valid_steps"])[-1] == 150
         recorded = float(ck["history.valid"][-1]) / np.log(2)
         V = len(ck["vocab"])
@@ -112,7 +113,7 @@ def test_resume_is_exact(tmp_path, text_file):
     with np.load(one) as a, np.load(two) as b, np.load(half) as h:
         assert int(h["step"]) == 100 and int(b["step"]) == 200
         keys = [k for k in a.files if k.startswith(("params.", "optim."))]
-        assert len(keys) == 6 + 1 + 12  # 6 params, Adam's t, m and v for each
+        assert len(keys) == 7 + 1 + 14  # the GRU's 7 params, Adam's t, m and v for each
         for k in keys + ["h", "position", "history.train"]:
             assert np.array_equal(a[k], b[k]), k
         assert not np.array_equal(h["params.Wh"], b["params.Wh"])  # the second half did train
@@ -247,11 +248,30 @@ def test_checkpoint_write_is_atomic_and_pickle_free(tmp_path):
 
 
 def test_defaults_are_read_only():
-    from rnn_core.charlm import DEFAULTS
+    from rnn_core.charlm import DEFAULT_STEPS, DEFAULTS
 
     with pytest.raises(TypeError):
-        DEFAULTS["steps"] = 1
-    assert DEFAULTS["steps"] == 2000
+        DEFAULTS["hidden"] = 1
+    with pytest.raises(TypeError):
+        DEFAULT_STEPS["rnn"] = 1
+    assert DEFAULTS["hidden"] == 256 and DEFAULT_STEPS["rnn"] == 2000
+
+
+def test_default_steps_depend_on_the_cell(monkeypatch, tmp_path, text_file):
+    """Without --steps, each cell trains for its DEFAULT_STEPS (about the same CPU time)."""
+    import rnn_core.charlm as charlm
+
+    seen = {}
+
+    def record(model, optimizer, batcher, valid_ids, config, state, progress):
+        seen[model.cell] = config.steps, config.horizon
+        raise KeyboardInterrupt  # stop before any step: nothing to train for this test
+
+    monkeypatch.setattr(charlm, "train", record)
+    for cell in (None, "rnn", "lstm"):
+        flag = [] if cell is None else ["--cell", cell]
+        main(["train", "--text", text_file, "--out", str(tmp_path / "m.npz"), *flag, *TINY])
+    assert seen == {"gru": (850, 850), "rnn": (2000, 2000), "lstm": (600, 600)}
 
 
 def test_ctrl_c_saves_the_last_step_and_resumes_exactly(capsys, monkeypatch, tmp_path, text_file):
@@ -454,3 +474,115 @@ def test_importing_rnn_core_loads_neither_tqdm_nor_matplotlib():
             "print([m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'tqdm')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- --cell: the LSTM and the GRU from the command line --------------------------------
+
+@pytest.mark.parametrize("cell, n_params", [("rnn", 6), ("lstm", 6), ("gru", 7)])
+def test_resume_is_exact_for_every_cell(tmp_path, text_file, cell, n_params):
+    """200 steps in one run == 100 steps, save, resume for 100 more, for each cell."""
+    one, half, two = (str(tmp_path / f) for f in ("one.npz", "half.npz", "two.npz"))
+    cell_flag = ["--cell", cell]
+    assert main(["train", "--text", text_file, "--out", one, "--steps", "200", *cell_flag,
+                 *SMALL]) == 0
+    assert main(["train", "--text", text_file, "--out", half, "--steps", "100",
+                 "--decay-steps", "200", *cell_flag, *SMALL]) == 0
+    assert main(["train", "--text", text_file, "--resume", half, "--out", two, "--steps", "200",
+                 "--quiet"]) == 0  # the cell comes from the checkpoint
+    carried = ["h", "c"] if cell == "lstm" else ["h"]
+    with np.load(one) as a, np.load(two) as b, np.load(half) as h:
+        assert str(a["config.cell"]) == str(b["config.cell"]) == cell
+        assert ("c" in a.files) == (cell == "lstm")
+        keys = [k for k in a.files if k.startswith(("params.", "optim."))]
+        assert len(keys) == n_params + 1 + 2 * n_params  # the params, Adam's t, m and v
+        for k in keys + carried + ["position", "history.train"]:
+            assert np.array_equal(a[k], b[k]), k
+        assert not np.array_equal(h["params.Wh"], b["params.Wh"])  # the second half did train
+        Dh = 8
+        gates = {"rnn": 1, "lstm": 4, "gru": 3}[cell]
+        assert b["params.Wh"].shape == (gates * Dh, Dh)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gated_cells_learn_and_sample(capsys, tmp_path, text_file, cell):
+    out = str(tmp_path / f"{cell}.npz")
+    assert main(["train", "--text", text_file, "--out", out, "--steps", "150", "--cell", cell,
+                 *TINY]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert f"cell {cell}" in lines[-2]
+    with np.load(out, allow_pickle=False) as ck:
+        V = len(ck["vocab"])
+    assert float(lines[-1].split("=")[1]) < np.log2(V) - 1
+    main(["sample", "--checkpoint", out, "--length", "100", "--seed", "0"])
+    a = capsys.readouterr().out
+    main(["sample", "--checkpoint", out, "--length", "100", "--seed", "0", "--prompt", "the"])
+    b = capsys.readouterr().out
+    assert len(a) == 101 and b.startswith("the") and len(b) == 104
+
+
+def test_bad_cell_exits_2_and_overwrites_nothing(capsys, text_file, existing_out):
+    err = run_bad(capsys, ["train", "--text", text_file, "--out", existing_out, "--cell", "lsmt",
+                           "--steps", "5"], existing_out)
+    assert "--cell" in err and "'lsmt'" in err and "'lstm'" in err
+
+
+def test_resume_cannot_change_the_cell(capsys, trained, text_file, existing_out):
+    err = run_bad(capsys, ["train", "--text", text_file, "--resume", trained, "--out",
+                           existing_out, "--steps", "300", "--cell", "rnn"], existing_out)
+    assert "--cell: rnn conflicts with the checkpoint's gru" in err
+
+
+def without(path, tmp_path, drop, name="old.npz", **replace):
+    """A copy of a checkpoint without the keys ``drop`` (and with ``replace``d entries)."""
+    with np.load(path, allow_pickle=False) as ck:
+        arrays = {k: ck[k] for k in ck.files if k not in drop}
+    arrays.update(replace)
+    out = tmp_path / name
+    np.savez(out, **arrays)
+    return str(out)
+
+
+def test_a_checkpoint_without_a_cell_is_an_rnn(capsys, tmp_path, text_file):
+    """Checkpoints written before --cell existed sample and resume as the tanh RNN."""
+    trained = str(tmp_path / "rnn.npz")
+    assert main(["train", "--text", text_file, "--out", trained, "--steps", "200", "--cell", "rnn",
+                 *TINY]) == 0
+    capsys.readouterr()
+    old = without(trained, tmp_path, {"config.cell"})
+    assert main(["sample", "--checkpoint", old, "--length", "50", "--seed", "3"]) == 0
+    a = capsys.readouterr().out
+    assert main(["sample", "--checkpoint", trained, "--length", "50", "--seed", "3"]) == 0
+    assert a == capsys.readouterr().out and len(a) == 51
+    resumed, again = str(tmp_path / "resumed.npz"), str(tmp_path / "again.npz")
+    assert main(["train", "--text", text_file, "--resume", old, "--out", resumed, "--steps", "210",
+                 "--decay-steps", "210", "--quiet"]) == 0
+    assert main(["train", "--text", text_file, "--resume", trained, "--out", again, "--steps",
+                 "210", "--decay-steps", "210", "--quiet"]) == 0
+    with np.load(resumed) as r, np.load(again) as s:
+        assert str(r["config.cell"]) == "rnn"
+        assert np.array_equal(r["params.Wh"], s["params.Wh"])
+
+
+def test_checkpoint_with_an_unknown_or_inconsistent_cell(capsys, tmp_path, trained, text_file,
+                                                         existing_out):
+    odd = without(trained, tmp_path, set(), "odd.npz", **{"config.cell": np.array("tree")})
+    err = run_bad(capsys, ["sample", "--checkpoint", odd], existing_out)
+    assert "unknown cell 'tree'" in err
+    # a GRU's parameters labelled lstm do not load
+    wrong = without(trained, tmp_path, set(), "wrong.npz", **{"config.cell": np.array("lstm")})
+    err = run_bad(capsys, ["sample", "--checkpoint", wrong], existing_out)
+    assert "inconsistent contents" in err
+    err = run_bad(capsys, ["train", "--text", text_file, "--resume", wrong, "--out", existing_out,
+                           "--steps", "300"], existing_out)
+    assert "--resume" in err
+
+
+def test_lstm_checkpoint_without_its_cell_state_is_refused(capsys, tmp_path, text_file,
+                                                          existing_out):
+    lstm = str(tmp_path / "lstm.npz")
+    assert main(["train", "--text", text_file, "--out", lstm, "--steps", "10", "--decay-steps",
+                 "20", "--cell", "lstm", *TINY]) == 0
+    no_c = without(lstm, tmp_path, {"c"}, "no_c.npz")
+    err = run_bad(capsys, ["train", "--text", text_file, "--resume", no_c, "--out", existing_out,
+                           "--steps", "20"], existing_out)
+    assert "lacks its carried state c" in err

@@ -204,3 +204,164 @@ def test_full_model_gradient(activation):
     for name, grad in analytic.items():
         num = numerical_gradient(lambda v: loss_of(params | {name: v}), params[name])
         assert rel_error(grad, num) < TOL, name
+
+
+# --- the gated cells in the same model -------------------------------------------------
+
+from rnn_core.model import CELLS, init_char_rnn, param_shapes  # noqa: E402
+
+
+def tiny_cell(cell, dtype=np.float64, seed=0, V=7, Dh=5, d=3):
+    return CharRNN.init(V, Dh, d, np.random.default_rng(seed), dtype=dtype, cell=cell)
+
+
+def random_state(m, N, rng):
+    """A non-zero carried state of the model's cell: (N, Dh), a pair for the LSTM."""
+    h = rng.standard_normal((N, m.Dh)) * 0.5
+    return (h, rng.standard_normal((N, m.Dh)) * 0.5) if m.cell == "lstm" else h
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("rnn", {"E": (7, 3), "We": (5, 3), "Wh": (5, 5), "b1": (5,), "U": (5, 7), "b2": (7,)}),
+    ("lstm", {"E": (7, 3), "We": (20, 3), "Wh": (20, 5), "b1": (20,), "U": (5, 7), "b2": (7,)}),
+    ("gru", {"E": (7, 3), "We": (15, 3), "Wh": (15, 5), "b_ih": (15,), "b_hh": (15,),
+             "U": (5, 7), "b2": (7,)}),
+])
+def test_each_cell_has_its_parameters(cell, expected):
+    m = tiny_cell(cell, np.float32)
+    assert m.cell == cell and m.Dh == 5 and m.V == 7
+    assert {k: v.shape for k, v in m.params.items()} == expected
+    assert list(m.params) == list(param_shapes(cell))
+    assert all(v.dtype == np.float32 for v in m.params.values())
+    assert m.n_params == sum(int(np.prod(s)) for s in expected.values())
+
+
+def test_rnn_cell_is_the_default_and_draws_as_before():
+    a = init_char_rnn(7, 5, 3, np.random.default_rng(0))
+    b = init_char_rnn(7, 5, 3, np.random.default_rng(0), cell="rnn")
+    assert all(np.array_equal(a[k], b[k]) for k in PARAM_NAMES)
+    assert CharRNN(a).cell == "rnn"
+
+
+def test_gated_init_keeps_the_old_state():
+    """The forget gate (LSTM) and the update gate (GRU) start with bias 1, the rest 0."""
+    lstm, gru = tiny_cell("lstm").params, tiny_cell("gru").params
+    assert np.array_equal(lstm["b1"], np.r_[np.zeros(5), np.ones(5), np.zeros(10)])
+    assert np.array_equal(gru["b_ih"], np.r_[np.zeros(5), np.ones(5), np.zeros(5)])
+    assert np.array_equal(gru["b_hh"], np.zeros(15))
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_initial_loss_is_near_uniform_for_every_cell(cell):
+    m = tiny_cell(cell, V=20, Dh=16, d=8)
+    rng = np.random.default_rng(1)
+    ids, y = rng.integers(0, 20, (4, 10)), rng.integers(0, 20, (4, 10))
+    loss, _ = m.loss(ids, y, m.zero_state(4))
+    assert abs(loss - np.log(20)) < 0.05
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_every_cell_gradient_matches_central_differences(cell):
+    """float64 central differences for every parameter, from a non-zero carried state."""
+    m = tiny_cell(cell)
+    rng = np.random.default_rng(2)
+    ids, y = rng.integers(0, 7, (2, 4)), rng.integers(0, 7, (2, 4))
+    h0 = random_state(m, 2, rng)
+    _, grads, _ = m.loss_and_grads(ids, y, h0)
+    assert list(grads) == list(m.params)
+    for name in m.params:
+        def f(value):
+            return CharRNN(dict(m.params, **{name: value}), cell=cell).loss(ids, y, h0)[0]
+
+        num = numerical_gradient(f, m.params[name])
+        assert rel_error(grads[name], num) < 1e-7, name
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gated_gradient_check_catches_a_wrong_backward(cell, monkeypatch):
+    """The check above can fail: a backward that drops the cell's input gradient is caught."""
+    import rnn_core.model as model_module
+
+    forward, backward, step = model_module.LAYERS[cell]
+
+    def broken(dh, cache):
+        dx, grads = backward(dh, cache)
+        return dx * 0.5, grads
+
+    monkeypatch.setitem(model_module.LAYERS, cell, (forward, broken, step))
+    m = tiny_cell(cell)
+    rng = np.random.default_rng(2)
+    ids, y = rng.integers(0, 7, (2, 4)), rng.integers(0, 7, (2, 4))
+    h0 = random_state(m, 2, rng)
+    _, grads, _ = m.loss_and_grads(ids, y, h0)
+    num = numerical_gradient(lambda E: CharRNN(dict(m.params, E=E), cell=cell).loss(ids, y, h0)[0],
+                             m.params["E"])
+    assert rel_error(grads["E"], num) > 1e-3
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_gated_state_is_carried(cell):
+    """Two windows with the carried state give the losses and the state of one long window."""
+    m = tiny_cell(cell)
+    rng = np.random.default_rng(3)
+    ids, y = rng.integers(0, 7, (3, 8)), rng.integers(0, 7, (3, 8))
+    loss_all, s_all = m.loss(ids, y, m.zero_state(3))
+    loss_a, s_a = m.loss(ids[:, :4], y[:, :4], m.zero_state(3))
+    loss_b, s_b = m.loss(ids[:, 4:], y[:, 4:], s_a)
+    assert np.isclose(loss_all, (loss_a + loss_b) / 2)
+    if cell == "lstm":
+        assert isinstance(s_all, tuple) and len(s_all) == 2
+        assert all(np.allclose(u, v) for u, v in zip(s_all, s_b))
+    else:
+        assert np.allclose(s_all, s_b)
+    # and the state matters: from another start the second window scores differently
+    assert not np.isclose(m.loss(ids[:, 4:], y[:, 4:], m.zero_state(3))[0], loss_b)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_step_is_one_column_of_forward(cell):
+    """``step`` (used by sampling) gives the logits and state of ``forward`` on one column."""
+    m = tiny_cell(cell)
+    rng = np.random.default_rng(6)
+    ids = rng.integers(0, 7, (3, 5))
+    state = random_state(m, 3, rng)
+    theta, s_last, _ = m.forward(ids, state)
+    s = state
+    for t in range(5):
+        logits, s = m.step(ids[:, t], s)
+        assert np.allclose(logits, theta[:, t], rtol=1e-12, atol=1e-12)
+    pair = (lambda x: x) if cell == "lstm" else (lambda x: (x,))
+    assert all(np.allclose(u, v, rtol=1e-12, atol=1e-12) for u, v in zip(pair(s), pair(s_last)))
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_sampling_works_for_every_cell(cell):
+    m = tiny_cell(cell, np.float32)
+    a = sample_ids(m, np.random.default_rng(0), 40, 1.0, prefix=(1, 2, 3))
+    b = sample_ids(m, np.random.default_rng(0), 40, 1.0, prefix=(1, 2, 3))
+    assert np.array_equal(a, b) and a.min() >= 0 and a.max() < 7
+
+
+def test_lstm_sampling_wants_a_pair_as_h0():
+    m = tiny_cell("lstm")
+    with pytest.raises(ValueError, match=r"h0: expected the LSTM's state, a pair \(h, c\)"):
+        sample_ids(m, np.random.default_rng(0), 5, h0=np.zeros((1, 5)))
+    with pytest.raises(ValueError, match=r"h0\[1\]"):
+        sample_ids(m, np.random.default_rng(0), 5, h0=(np.zeros((1, 5)), np.zeros((1, 4))))
+    got = sample_ids(m, np.random.default_rng(0), 5, h0=(np.zeros((1, 5)), np.zeros((1, 5))))
+    assert np.array_equal(got, sample_ids(m, np.random.default_rng(0), 5))
+
+
+@pytest.mark.parametrize("cell, other", [("rnn", "lstm"), ("lstm", "gru"), ("gru", "rnn"),
+                                         ("lstm", "rnn")])
+def test_parameters_must_fit_the_cell(cell, other):
+    p = tiny_cell(other).params
+    with pytest.raises(ValueError, match=r"params(\['\w+'\])?: "):
+        CharRNN(p, cell=cell)
+
+
+def test_unknown_cell_is_refused():
+    with pytest.raises(ValueError, match="cell: expected one of 'rnn', 'lstm', 'gru', got 'LSTM'"):
+        CharRNN(tiny().params, cell="LSTM")
+    with pytest.raises(ValueError, match="cell"):
+        init_char_rnn(5, 4, 3, np.random.default_rng(0), cell="transformer")
