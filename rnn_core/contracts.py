@@ -122,7 +122,14 @@ class Spec:
             dims.match(name, tuple(shape), [*shape[:lead], *self.letters()])
             return
         # Stacked axes are checked through a derived letter "kL" whose size Dims knows.
+        # A plain axis of the same spec binds its letter first, so an unstacked (Dh, Dh)
+        # matrix is reported against (4Dh, Dh) = (4 Dh, Dh), not read as Dh = size / 4.
         letters = self._letters
+        if self._stacked and len(shape) == len(self.axes):
+            for axis, size in zip(self.axes, shape):
+                if isinstance(axis, tuple) and axis[0] == 1 and axis[1] not in dims.sizes:
+                    if size >= 1:
+                        dims.sizes[axis[1]], dims.source[axis[1]] = size, name
         for axis, size in zip(self.axes, shape) if self._stacked else ():
             if isinstance(axis, tuple) and axis[0] > 1:
                 k, letter = axis
@@ -135,7 +142,14 @@ class Spec:
                 else:
                     raise ValueError(f"{name}: expected shape {dims.describe(letters)}, "
                                      f"got {tuple(shape)} ({k}{letter} must be a multiple of {k})")
-        dims.match(name, tuple(shape), letters)
+        try:
+            dims.match(name, tuple(shape), letters)
+        except ValueError as err:
+            if not self._stacked:
+                raise
+            stacks = ", ".join(f"{a[0]}{a[1]} stacks {a[0]} blocks of {a[1]} rows (one per gate)"
+                               for a in self.axes if isinstance(a, tuple) and a[0] > 1)
+            raise ValueError(f"{err}; {stacks}") from None
 
     def __repr__(self) -> str:
         letters = ["..."] * self.leading + [str(a) for a in self.letters()]

@@ -217,19 +217,23 @@ def _good(rng, N=2, T=3, d=3, Dh=4, dtype=np.float64):
 def test_unstacked_wh_says_3dh(rng, fn):
     args = _good(rng, Dh=3)
     args["Wh"] = args["Wh"][:3]  # (Dh, Dh) = (3, 3): one gate's block
-    with pytest.raises(ValueError, match=r"^Wh: expected shape \(3Dh, Dh\) = \(3, 1\), got \(3, 3\)"):
+    with pytest.raises(ValueError, match=r"^Wh: expected shape \(3Dh, Dh\) = \(9, 3\), got \(3, 3\); 3Dh stacks 3 blocks"):
         if fn == "step":
             gru_step_forward(args["x"][:, 0], args["h0"], args["Wh"], args["We"], args["b_ih"], args["b_hh"])
         else:
             gru_forward(**args)
     args = _good(rng, Dh=4)
     args["Wh"] = args["Wh"][:4]
-    with pytest.raises(ValueError, match=r"^Wh: expected shape \(3Dh, Dh\).*got \(4, 4\)"):
+    with pytest.raises(ValueError, match=r"^Wh: expected shape \(3Dh, Dh\) = \(12, 4\), got \(4, 4\)"):
+        gru_forward(**args)
+    args = _good(rng, Dh=6)  # Dh divisible by 3: an unstacked (6, 6) is still not read as Dh = 2
+    args["Wh"] = args["Wh"][:6]
+    with pytest.raises(ValueError, match=r"^Wh: expected shape \(3Dh, Dh\) = \(18, 6\), got \(6, 6\)"):
         gru_forward(**args)
 
 
 @pytest.mark.parametrize("name, bad, message", [
-    ("We", lambda a: a[:-3], r"^We: expected shape \(3Dh, d\) = \(12, \?\), got \(9, 3\)"),
+    ("We", lambda a: a[:-3], r"^We: expected shape \(3Dh, d\) = \(12, 3\), got \(9, 3\)"),
     ("b_ih", lambda a: a[:4], r"^b_ih: expected shape \(3Dh,\)"),
     ("b_hh", lambda a: np.concatenate((a, a[:4])), r"^b_hh: expected shape \(3Dh,\) = \(12,\)"),
     ("b_hh", lambda a: a[None], r"^b_hh: expected shape \(3Dh,\)"),
