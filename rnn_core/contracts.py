@@ -384,6 +384,18 @@ def positive_real(allow_zero: bool = False) -> Check:
                                       and (value >= 0 if allow_zero else value > 0)))
 
 
+def _finite_real(name, value, call):
+    ok = (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+          and math.isfinite(value))
+    if not ok:
+        raise ValueError(f"{name}: expected a finite real number, got {value!r}")
+    return float(value)
+
+
+#: A finite real number (not a bool), returned as a Python float.
+finite_real = Check("finite real", _finite_real)
+
+
 generator = Check("np.random.Generator",
                   lambda name, value, call: check_generator(name, value),
                   lambda value, seen: isinstance(value, np.random.Generator))

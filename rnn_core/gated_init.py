@@ -20,23 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .contracts import Check, generator, one_of, positive_int, shapes
+from .contracts import finite_real, float_dtype, generator, one_of, positive_int, shapes
 from .init import gaussian, orthogonal
 
 # Number of stacked gates, and which block holds the bias that keeps the old state.
 GATES = {"lstm": ("ifgo", "f"), "gru": ("rzn", "z")}
 
 
-def _finite_real(name, value, call):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
-            or not np.isfinite(value):
-        raise ValueError(f"{name}: expected a finite real number, got {value!r}")
-    return float(value)
-
-
 @shapes(cell=one_of("lstm", "gru"), d=positive_int(), Dh=positive_int(), rng=generator,
-        forget_bias=Check("finite real", _finite_real),
-        dtype=one_of(np.float32, np.float64))
+        forget_bias=finite_real, dtype=float_dtype)
 def init_gated(cell, d, Dh, rng, forget_bias=1.0, dtype=np.float64):
     """Initial parameters of an LSTM or a GRU layer, as a dict of arrays.
 

@@ -28,18 +28,13 @@ from .init import gaussian, identity, orthogonal
 from .optim import Adam
 from .recurrent import rnn_backward, rnn_forward
 from .tasks import adding_problem
-from .validation import check_generator, check_positive_int, check_positive_real
+from .contracts import generator, ids, one_of, positive_int, positive_real, shapes
 
 CELLS = ("rnn", "irnn", "lstm", "gru")
 ACTIVATION = {"rnn": "tanh", "irnn": "relu"}
 
 
-def _check_cell(cell):
-    if cell not in CELLS:
-        raise ValueError(f"cell: expected one of {', '.join(map(repr, CELLS))}, got {cell!r}")
-    return cell
-
-
+@shapes(cell=one_of(*CELLS), d=positive_int(), Dh=positive_int(), K=positive_int(), rng=generator)
 def init_params(cell, d, Dh, K, rng):
     """Initial parameters of ``cell`` with a head of K outputs, as a dict of float64 arrays.
 
@@ -47,9 +42,6 @@ def init_params(cell, d, Dh, K, rng):
     and "lstm"; ``Wh``, ``We``, ``b_ih``, ``b_hh`` for "gru") and the head's
     ``U`` (Dh, K) and ``b2`` (K,).
     """
-    _check_cell(cell)
-    d, Dh, K = (check_positive_int(n, v) for n, v in (("d", d), ("Dh", Dh), ("K", K)))
-    rng = check_generator("rng", rng)
     if cell in ("lstm", "gru"):
         from .gated_init import init_gated
 
@@ -62,12 +54,12 @@ def init_params(cell, d, Dh, K, rng):
     return params
 
 
+@shapes(cell=one_of(*CELLS))
 def encode(cell, params, x, h0=None, c0=None):
     """Run ``cell`` over ``x`` (N, T, d) from ``h0`` (zeros when None); returns ``(h, cache)``.
 
     ``c0`` is the LSTM's initial cell state (zeros when None); other cells ignore it.
     """
-    _check_cell(cell)
     N = np.shape(x)[0]
     Dh = params["Wh"].shape[1]
     h0 = np.zeros((N, Dh), dtype=params["Wh"].dtype) if h0 is None else h0
@@ -83,9 +75,9 @@ def encode(cell, params, x, h0=None, c0=None):
     return rnn_forward(x, h0, p["Wh"], p["We"], p["b1"], activation=ACTIVATION[cell])
 
 
+@shapes(cell=one_of(*CELLS))
 def encode_backward(cell, dh, cache):
     """Backward pass of :func:`encode`: ``(dx, dh0, grads)``, grads a dict named like the params."""
-    _check_cell(cell)
     if cell == "lstm":
         from .lstm import lstm_backward
 
@@ -122,6 +114,7 @@ def evaluate_mse(cell, params, x, y):
     return float(np.mean((predict(cell, params, x) - y) ** 2))
 
 
+@shapes(cell=one_of(*CELLS), x="N T d", steps=ids("N", below="T"))
 def state_gradient_at(cell, params, x, steps, dh_last):
     """``dL/dh_t`` at step ``steps[n]`` of each sequence, for a loss that reads only h_T.
 
@@ -144,10 +137,6 @@ def state_gradient_at(cell, params, x, steps, dh_last):
     """
     h, cache = encode(cell, params, x)
     N, T, _ = h.shape
-    steps = np.asarray(steps)
-    if steps.shape != (N,) or not np.issubdtype(steps.dtype, np.integer) \
-            or steps.min() < 0 or steps.max() >= T:
-        raise ValueError(f"steps: expected shape ({N},) integers in [0, {T}), got {steps!r}")
     g = np.empty_like(np.asarray(dh_last, dtype=h.dtype))
     for t in np.unique(steps):
         rows = np.flatnonzero(steps == t)
@@ -206,6 +195,9 @@ def gain_curve(cell, params, x):
     return out
 
 
+@shapes(cell=one_of(*CELLS), T=positive_int(2), steps=positive_int(), Dh=positive_int(),
+        N=positive_int(), lr=positive_real(), clip=positive_real(), n_test=positive_int(),
+        curve_every=positive_int())
 def train_adding(cell, T, steps, seed, Dh=32, N=32, lr=1e-2, clip=1.0, n_test=500,
                  curve_every=25):
     """Train ``cell`` on the adding problem of length T; return what the sweep records.
@@ -224,12 +216,6 @@ def train_adding(cell, T, steps, seed, Dh=32, N=32, lr=1e-2, clip=1.0, n_test=50
     ``gain_init`` and ``gain_trained`` (median of :func:`marker_gain` over the
     test set), and ``final_params``.
     """
-    _check_cell(cell)
-    T = check_positive_int("T", T, minimum=2)
-    steps = check_positive_int("steps", steps)
-    Dh, N = check_positive_int("Dh", Dh), check_positive_int("N", N)
-    lr, clip = check_positive_real("lr", lr), check_positive_real("clip", clip)
-    curve_every = check_positive_int("curve_every", curve_every)
     params = init_params(cell, 2, Dh, 1, np.random.default_rng([seed, 0]))
     data_rng = np.random.default_rng([seed, 1])
     x_test, y_test = adding_problem(n_test, T, np.random.default_rng([T, 2]))

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .validation import check_generator, check_positive_int
+from .contracts import float_dtype, generator, positive_int, shapes
 
 #: The MSE of always predicting 1 on the adding problem, Var(a + b) = 1/12 + 1/12.
 ADDING_BASELINE_MSE = 1.0 / 6.0
@@ -30,13 +30,7 @@ COPY_BLANK, COPY_SYMBOLS, COPY_DELIMITER, COPY_VOCAB = 0, 8, 9, 10
 COPY_LENGTH = 10  # symbols to remember
 
 
-def _check_dtype(dtype) -> np.dtype:
-    dt = np.dtype(dtype)
-    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype: expected float32 or float64, got {dt}")
-    return dt
-
-
+@shapes(N=positive_int(), T=positive_int(2), rng=generator, dtype=float_dtype)
 def adding_problem(N, T, rng, dtype=np.float64):
     """N sequences of the adding problem: add the two marked numbers.
 
@@ -57,10 +51,6 @@ def adding_problem(N, T, rng, dtype=np.float64):
     x : (N, T, 2) inputs, ``x[:, :, 0]`` values and ``x[:, :, 1]`` markers.
     y : (N, 1) targets, ``y[n, 0] = sum over t of x[n, t, 0] * x[n, t, 1]``.
     """
-    N = check_positive_int("N", N)
-    T = check_positive_int("T", T, minimum=2)
-    rng = check_generator("rng", rng)
-    dt = _check_dtype(dtype)
     half = T // 2
     values = rng.uniform(0.0, 1.0, size=(N, T))
     first = rng.integers(0, half, size=N)  # a step in the first half
@@ -69,11 +59,12 @@ def adding_problem(N, T, rng, dtype=np.float64):
     rows = np.arange(N)
     markers[rows, first] = 1.0
     markers[rows, second] = 1.0
-    x = np.stack([values, markers], axis=-1).astype(dt)
-    y = (values[rows, first] + values[rows, second])[:, None].astype(dt)
+    x = np.stack([values, markers], axis=-1).astype(dtype)
+    y = (values[rows, first] + values[rows, second])[:, None].astype(dtype)
     return x, y
 
 
+@shapes(N=positive_int(), T=positive_int(2), rng=generator)
 def copy_memory(N, T, rng):
     """N sequences of the copy-memory task with a delay of T steps.
 
@@ -93,9 +84,6 @@ def copy_memory(N, T, rng):
     ids : (N, T + 20) int64 inputs in [0, 10).
     targets : (N, T + 20) int64 targets in [0, 9).
     """
-    N = check_positive_int("N", N)
-    T = check_positive_int("T", T, minimum=2)
-    rng = check_generator("rng", rng)
     L = COPY_LENGTH
     symbols = rng.integers(1, COPY_SYMBOLS + 1, size=(N, L))
     ids = np.full((N, T + 2 * L), COPY_BLANK, dtype=np.int64)
@@ -106,6 +94,7 @@ def copy_memory(N, T, rng):
     return ids, targets
 
 
+@shapes(T=positive_int(2))
 def copy_memory_baseline(T):
     """Cross-entropy (nats per step) of the memoryless strategy on :func:`copy_memory`.
 
@@ -115,5 +104,4 @@ def copy_memory_baseline(T):
 
     T : int >= 2. Returns a Python float.
     """
-    T = check_positive_int("T", T, minimum=2)
     return COPY_LENGTH * math.log(COPY_SYMBOLS) / (T + 2 * COPY_LENGTH)

@@ -123,10 +123,10 @@ def test_matches_torch(rng):
 
 
 MUTATIONS = {
-    "factor 2 dropped": ("dyhat = cache.err * cache.err.dtype.type(2 * dloss / cache.err.size)",
-                         "dyhat = cache.err * cache.err.dtype.type(dloss / cache.err.size)"),
-    "mean over N only": ("dyhat = cache.err * cache.err.dtype.type(2 * dloss / cache.err.size)",
-                         "dyhat = cache.err * cache.err.dtype.type(2 * dloss / cache.err.shape[0])"),
+    "factor 2 dropped": ("dyhat = (2 * dloss / cache.err.size) * cache.err",
+                         "dyhat = (dloss / cache.err.size) * cache.err"),
+    "mean over N only": ("dyhat = (2 * dloss / cache.err.size) * cache.err",
+                         "dyhat = (2 * dloss / cache.err.shape[0]) * cache.err"),
     "dU sign": ("dU = h_last.T @ dyhat", "dU = -h_last.T @ dyhat"),
     "gradient at the first step": ("dh[:, -1] = dyhat @ cache.U.T", "dh[:, 0] = dyhat @ cache.U.T"),
 }
