@@ -25,7 +25,7 @@ def sigmoid(x):
     s : the shape and float dtype of ``x``, entries in [0, 1].
     """
     z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
 
 
 @shapes(x="... V")
