@@ -7,15 +7,10 @@ derivative. The copy is tested in a subprocess, with the copy first on the path.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests._mutants import assert_caught, pristine_copy, run_tests
+
 
 # (file, original text, broken text): each original must occur exactly once.
 MUTATIONS = {
@@ -58,36 +53,14 @@ TESTED_BY = [f"tests/test_{module}" for module in sorted({f for f, _, _ in MUTAT
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory):
-    base = tmp_path_factory.mktemp("mutants")
-    shutil.copytree(ROOT / "rnn_core", base / "rnn_core", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "tests", base / "tests", ignore=shutil.ignore_patterns("__pycache__"))
-    return base
-
-
-def run_gradient_tests(where: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(where), PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-         *TESTED_BY],
-        cwd=where, env=env, capture_output=True, text=True, timeout=300,
-    )
+    return pristine_copy(tmp_path_factory.mktemp("mutants"))
 
 
 def test_unmutated_copy_passes(pristine):
-    result = run_gradient_tests(pristine)
+    result = run_tests(pristine, TESTED_BY)
     assert result.returncode == 0, result.stdout[-2000:]
 
 
 @pytest.mark.parametrize("name", list(MUTATIONS))
 def test_mutation_is_caught(name, pristine, tmp_path):
-    filename, original, broken = MUTATIONS[name]
-    shutil.copytree(pristine / "rnn_core", tmp_path / "rnn_core")
-    shutil.copytree(pristine / "tests", tmp_path / "tests")
-    target = tmp_path / "rnn_core" / filename
-    source = target.read_text()
-    assert source.count(original) == 1, f"{name}: the text to break is not in {filename} once"
-    target.write_text(source.replace(original, broken))
-    result = run_gradient_tests(tmp_path)
-    assert result.returncode == 1, f"{name} was not caught:\n{result.stdout[-2000:]}"
-    # The copy really was the one imported: the failure comes from a test, not an import error.
-    assert "failed" in result.stdout and "error" not in result.stdout.splitlines()[-1], result.stdout[-2000:]
+    assert_caught(name, MUTATIONS[name], pristine, tmp_path, TESTED_BY)
