@@ -79,8 +79,7 @@ class TrainState:
 
     step : steps taken so far.
     position : index of the next window of the :class:`rnn_core.data.StreamBatcher`.
-    h : the state carried into the next window, (N, Dh) or for the LSTM a pair (h, c)
-        (None before the first).
+    h : the state carried into the next window: (N, Dh), a pair (h, c) for the LSTM, None at first.
     train_loss : per step, nats per character of the training window.
     valid_steps, valid_loss : validation loss (nats per character) after those steps.
     grad_norm : per step of this call's run, the global norm of the gradient before clipping.
