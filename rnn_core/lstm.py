@@ -172,26 +172,22 @@ def lstm_forward(x, h0, Wh, We, b1, c0=None):
     Dh = h0.shape[1]
     c0 = np.zeros_like(h0) if c0 is None else c0
     # The input projection of all T steps in one matmul, before the loop.
-    a = (x.reshape(N * T, d) @ We.T).reshape(N, T, 4 * Dh)
-    a += b1
-    Wh_T = np.ascontiguousarray(Wh.T)  # made contiguous once, used at every step
-    gates = a  # activated in place, step by step: a_t is not needed once its gates are known
-    c, tanh_c, h = np.empty((3, N, T, Dh), dtype=a.dtype)
-    h_prev, c_prev = h0, c0
+    ax = (x.reshape(N * T, d) @ We.T).reshape(N, T, 4 * Dh) + b1
+    gates = np.empty_like(ax)  # (N, T, 4Dh), filled step by step with i, f, g, o
+    c, tanh_c, h = np.empty((3, N, T, Dh), dtype=ax.dtype)
+    h_t, c_t = h0, c0
     for t in range(T):
-        a_t = gates[:, t]
-        a_t += h_prev @ Wh_T  # the recurrence, one matmul for all four gates
-        a_t[:, :2 * Dh] = sigmoid(a_t[:, :2 * Dh])  # i, f
-        a_t[:, 2 * Dh:3 * Dh] = np.tanh(a_t[:, 2 * Dh:3 * Dh])  # g
-        a_t[:, 3 * Dh:] = sigmoid(a_t[:, 3 * Dh:])  # o
-        i, f, g, o = np.split(a_t, 4, axis=1)
-        c[:, t] = f * c_prev + i * g
-        tanh_c[:, t] = np.tanh(c[:, t])
-        h[:, t] = o * tanh_c[:, t]
-        h_prev, c_prev = h[:, t], c[:, t]
-    h_out = h.view()
-    h_out.flags.writeable = False
-    return h_out, LSTMCache(x, h0, c0, gates, c, tanh_c, h, Wh, We)
+        a = ax[:, t] + h_t @ Wh.T  # (N, 4Dh): only the recurrence is left in the loop
+        a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
+        i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+        c_t = f * c_t + i * g
+        tanh_c_t = np.tanh(c_t)
+        h_t = o * tanh_c_t
+        # What the backward pass needs.
+        gates[:, t] = np.concatenate((i, f, g, o), axis=1)
+        c[:, t], tanh_c[:, t], h[:, t] = c_t, tanh_c_t, h_t
+    h.flags.writeable = False  # the cache holds h too: a write into it would corrupt the backward pass
+    return h, LSTMCache(x, h0, c0, gates, c, tanh_c, h, Wh, We)
     ### END SOLUTION
 
 
@@ -222,19 +218,20 @@ def lstm_backward(dh, cache):
     ### BEGIN SOLUTION
     N, T, Dh = cache.h.shape
     d = cache.x.shape[2]
-    da = np.empty_like(cache.gates)  # (N, T, 4Dh) gradients at the pre-activations
+    da = np.empty_like(cache.gates)  # (N, T, 4Dh) gradients at the pre-activations, filled from t = T
     dh_carried = np.zeros_like(cache.h0)  # nothing arrives at h_T or c_T from a step T+1
     dc_carried = np.zeros_like(cache.c0)
-    for t in range(T - 1, -1, -1):
+    for t in reversed(range(T)):
         i, f, g, o = np.split(cache.gates[:, t], 4, axis=1)
         c_prev = cache.c[:, t - 1] if t > 0 else cache.c0
         tanh_c = cache.tanh_c[:, t]
         dh_t = dh[:, t] + dh_carried  # from the layer above + carried back from t+1
         dc = dc_carried + dh_t * o * (1 - tanh_c**2)
-        da[:, t, :Dh] = dc * g * i * (1 - i)
-        da[:, t, Dh:2 * Dh] = dc * c_prev * f * (1 - f)
-        da[:, t, 2 * Dh:3 * Dh] = dc * i * (1 - g * g)
-        da[:, t, 3 * Dh:] = dh_t * tanh_c * o * (1 - o)
+        da_i = dc * g * i * (1 - i)
+        da_f = dc * c_prev * f * (1 - f)
+        da_g = dc * i * (1 - g * g)
+        da_o = dh_t * tanh_c * o * (1 - o)
+        da[:, t] = np.concatenate((da_i, da_f, da_g, da_o), axis=1)
         dc_carried = dc * f
         dh_carried = da[:, t] @ cache.Wh
     dh0, dc0 = dh_carried, dc_carried
