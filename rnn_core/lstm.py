@@ -172,8 +172,11 @@ def lstm_forward(x, h0, Wh, We, b1, c0=None):
     Dh = h0.shape[1]
     c0 = np.zeros_like(h0) if c0 is None else c0
     # The input projection of all T steps in one matmul, before the loop.
-    ax = (x.reshape(N * T, d) @ We.T).reshape(N, T, 4 * Dh) + b1
-    gates = np.empty_like(ax)  # (N, T, 4Dh), filled step by step with i, f, g, o
+    ax = (x.reshape(N * T, d) @ We.T).reshape(N, T, 4 * Dh)
+    ax += b1
+    # (N, T, 4Dh): step t's gates i, f, g, o overwrite ax[:, t] once it is read. A buffer of
+    # its own for them costs XX % more time (benchmarks/bench_gated.py, float64).
+    gates = ax
     c, tanh_c, h = np.empty((3, N, T, Dh), dtype=ax.dtype)
     h_t, c_t = h0, c0
     for t in range(T):
