@@ -18,6 +18,9 @@ The sequence version keeps only the recurrence ``h_prev @ Wh.T`` (one matmul
 for all three gates) inside the time loop. The input projection of all T steps
 is one matmul before the loop, and the weight gradients are one matmul over all
 steps after it, as in :mod:`rnn_core.recurrent`.
+The loop repeats the gate equations of :func:`gru_step_forward` instead of
+calling it, because the step computes its own ``x_t @ We.T``: taking that out of
+the loop is the lesson (the tests check that the sequence is the steps in turn).
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ The sequence version keeps only the recurrence ``h_prev @ Wh.T`` (one matmul
 for all four gates) inside the time loop. The input projection of all T steps
 is one matmul before the loop, and the weight gradients are one matmul over all
 steps after it, as in :mod:`rnn_core.recurrent`.
+The loop repeats the gate equations of :func:`lstm_step_forward` instead of
+calling it, because the step computes its own ``x_t @ We.T``: taking that out of
+the loop is the lesson (the tests check that the sequence is the steps in turn).
 """
 
 from __future__ import annotations
@@ -180,9 +183,10 @@ def lstm_forward(x, h0, Wh, We, b1, c0=None):
     c, tanh_c, h = np.empty((3, N, T, Dh), dtype=ax.dtype)
     h_t, c_t = h0, c0
     for t in range(T):
-        a = ax[:, t] + h_t @ Wh.T  # (N, 4Dh): only the recurrence is left in the loop
-        a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
-        i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+        # Only the recurrence is left in the loop: one matmul for all four gates.
+        a_i, a_f, a_g, a_o = np.split(ax[:, t] + h_t @ Wh.T, 4, axis=1)
+        i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)
+        g = np.tanh(a_g)
         c_t = f * c_t + i * g
         tanh_c_t = np.tanh(c_t)
         h_t = o * tanh_c_t

@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 MUTATIONS = {
     # gate order: PyTorch's i, f, g, o read as CS231n's i, f, o, g
     "lstm step: gate order i, f, o, g": (
-        "lstm.py", "\n    a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)\n",
-        "\n    a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)\n"),
+        "lstm.py", "a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)",
+        "a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)"),
     "lstm: gate order i, f, o, g in the loop": (
-        "lstm.py", "\n        a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)\n",
-        "\n        a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)\n"),
+        "lstm.py", "a_i, a_f, a_g, a_o = np.split(ax[:, t] + h_t @ Wh.T, 4, axis=1)",
+        "a_i, a_f, a_o, a_g = np.split(ax[:, t] + h_t @ Wh.T, 4, axis=1)"),
     "lstm: gates cached in the order i, f, o, g": (
         "lstm.py", "gates[:, t] = np.concatenate((i, f, g, o), axis=1)",
         "gates[:, t] = np.concatenate((i, f, o, g), axis=1)"),
@@ -44,7 +44,7 @@ MUTATIONS = {
         "lstm.py", "dc = dc_carried + dh_t * o * (1 - tanh_c**2)", "dc = dc_carried + dh_t * o"),
     # the reset gate applied to the wrong term
     "gru step: reset gate on the input part": (
-        "gru.py", "n = np.tanh(ax_n + r * ah_n)\n", "n = np.tanh(r * ax_n + ah_n)\n"),
+        "gru.py", "n = np.tanh(ax_n + r * ah_n)", "n = np.tanh(r * ax_n + ah_n)"),
     "gru: reset gate on the input part in the loop": (
         "gru.py", "n = np.tanh(ax_n + r * ah_n_t)", "n = np.tanh(r * ax_n + ah_n_t)"),
     "gru step: reset gate left out of dah_n": ("gru.py", "\n    dah_n = dax_n * r\n", "\n    dah_n = dax_n\n"),
