@@ -18,6 +18,9 @@ The sequence version keeps only the recurrence ``h_prev @ Wh.T`` (one matmul
 for all three gates) inside the time loop. The input projection of all T steps
 is one matmul before the loop, and the weight gradients are one matmul over all
 steps after it, as in :mod:`rnn_core.recurrent`.
+The loop repeats the gate equations of :func:`gru_step_forward` instead of
+calling it, because the step computes its own ``x_t @ We.T``: taking that out of
+the loop is the lesson (the tests check that the sequence is the steps in turn).
 """
 
 from __future__ import annotations
@@ -179,22 +182,24 @@ def gru_forward(x, h0, Wh, We, b_ih, b_hh):
     # The input projection of all T steps in one matmul, before the loop.
     ax = (x.reshape(N * T, d) @ We.T).reshape(N, T, 3 * Dh)
     ax += b_ih
-    Wh_T = np.ascontiguousarray(Wh.T)  # made contiguous once, used at every step
-    gates = ax  # filled in place, step by step: ax_t is not needed once its gates are known
+    # (N, T, 3Dh): step t's gates r, z, n overwrite ax[:, t] once it is read. A buffer of
+    # its own for them costs 1-2 % more time (benchmarks/bench_gated.py, float64, forward +
+    # backward): under the 5 % bar, kept because without it the GRU is slower than before.
+    gates = ax
     ah_n, h = np.empty((2, N, T, Dh), dtype=ax.dtype)
-    h_prev = h0
+    h_t = h0
     for t in range(T):
-        ah = h_prev @ Wh_T + b_hh  # the recurrence, one matmul for all three gates
-        a_t = gates[:, t]
-        a_t[:, :2 * Dh] = sigmoid(a_t[:, :2 * Dh] + ah[:, :2 * Dh])  # r, z
-        r, z, n = np.split(a_t, 3, axis=1)
-        ah_n[:, t] = ah[:, 2 * Dh:]
-        n[:] = np.tanh(n + r * ah_n[:, t])
-        h[:, t] = (1 - z) * n + z * h_prev
-        h_prev = h[:, t]
-    h_out = h.view()
-    h_out.flags.writeable = False
-    return h_out, GRUCache(x, h0, gates, ah_n, h, Wh, We)
+        ax_r, ax_z, ax_n = np.split(ax[:, t], 3, axis=1)
+        ah_r, ah_z, ah_n_t = np.split(h_t @ Wh.T + b_hh, 3, axis=1)  # only the recurrence is left
+        r = sigmoid(ax_r + ah_r)
+        z = sigmoid(ax_z + ah_z)
+        n = np.tanh(ax_n + r * ah_n_t)
+        h_t = (1 - z) * n + z * h_t
+        # What the backward pass needs.
+        gates[:, t] = np.concatenate((r, z, n), axis=1)
+        ah_n[:, t], h[:, t] = ah_n_t, h_t
+    h.flags.writeable = False  # the cache holds h too: a write into it would corrupt the backward pass
+    return h, GRUCache(x, h0, gates, ah_n, h, Wh, We)
     ### END SOLUTION
 
 
@@ -226,19 +231,22 @@ def gru_backward(dh, cache):
     ### BEGIN SOLUTION
     N, T, Dh = cache.h.shape
     d = cache.x.shape[2]
-    dax = np.empty_like(cache.gates)  # (N, T, 3Dh) gradients at the input side
+    dax = np.empty_like(cache.gates)  # (N, T, 3Dh) gradients at the input side, filled from t = T
     dah = np.empty_like(cache.gates)  # (N, T, 3Dh) gradients at the hidden side
     carried = np.zeros_like(cache.h0)  # nothing arrives at h_T from a step T+1
-    for t in range(T - 1, -1, -1):
+    for t in reversed(range(T)):
         r, z, n = np.split(cache.gates[:, t], 3, axis=1)
         h_prev = cache.h[:, t - 1] if t > 0 else cache.h0
         dh_t = dh[:, t] + carried  # from the layer above + carried back from t+1
-        dax_n = dh_t * (1 - z) * (1 - n * n)
-        dax[:, t, :Dh] = dax_n * cache.ah_n[:, t] * r * (1 - r)
-        dax[:, t, Dh:2 * Dh] = dh_t * (h_prev - n) * z * (1 - z)
-        dax[:, t, 2 * Dh:] = dax_n
-        dah[:, t, :2 * Dh] = dax[:, t, :2 * Dh]  # r and z see a_r, a_z from both sides alike
-        dah[:, t, 2 * Dh:] = dax_n * r
+        dn = dh_t * (1 - z)
+        dz = dh_t * (h_prev - n)
+        dax_n = dn * (1 - n * n)
+        dah_n = dax_n * r
+        dr = dax_n * cache.ah_n[:, t]
+        da_r = dr * r * (1 - r)
+        da_z = dz * z * (1 - z)
+        dax[:, t] = np.concatenate((da_r, da_z, dax_n), axis=1)
+        dah[:, t] = np.concatenate((da_r, da_z, dah_n), axis=1)
         carried = dah[:, t] @ cache.Wh + dh_t * z
     dh0 = carried
     dax_flat = dax.reshape(N * T, 3 * Dh)

@@ -53,19 +53,19 @@ def rnn_forward(x, h0, Wh, We, b1, activation="sigmoid"):
     Returns
     -------
     h : (N, T, Dh) hidden states; ``h[:, t]`` is the state after reading ``x[:, t]``.
-        The cache holds the same array: do not write into it before the backward pass.
+        It is read-only, because the cache holds the same numbers for the backward pass.
     cache : RNNCache for :func:`rnn_backward`.
     """
     ### BEGIN SOLUTION
     N, T, d = x.shape
     # The input projection of all T steps in one matmul, before the loop.
     a = (x.reshape(N * T, d) @ We.T).reshape(N, T, -1) + b1
-    Wh_T = np.ascontiguousarray(Wh.T)  # made row-major once: BLAS reads it faster every step
     h = np.empty_like(a)  # (N, T, Dh)
     h_t = h0
     for t in range(T):
-        h_t = activate(a[:, t] + h_t @ Wh_T, activation)  # only the recurrence is left
+        h_t = activate(a[:, t] + h_t @ Wh.T, activation)  # only the recurrence is left
         h[:, t] = h_t
+    h.flags.writeable = False  # the cache holds h too: a write into it would corrupt the backward pass
     return h, RNNCache(x, h0, h, Wh, We, activation)
     ### END SOLUTION
 

@@ -21,7 +21,11 @@ MUTATIONS = {
         "lstm.py", "a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)",
         "a_i, a_f, a_o, a_g = np.split(a, 4, axis=1)"),
     "lstm: gate order i, f, o, g in the loop": (
-        "lstm.py", "i, f, g, o = np.split(a_t, 4, axis=1)", "i, f, o, g = np.split(a_t, 4, axis=1)"),
+        "lstm.py", "a_i, a_f, a_g, a_o = np.split(ax[:, t] + h_t @ Wh.T, 4, axis=1)",
+        "a_i, a_f, a_o, a_g = np.split(ax[:, t] + h_t @ Wh.T, 4, axis=1)"),
+    "lstm: gates cached in the order i, f, o, g": (
+        "lstm.py", "gates[:, t] = np.concatenate((i, f, g, o), axis=1)",
+        "gates[:, t] = np.concatenate((i, f, o, g), axis=1)"),
     "gru step: gate order z, r, n": (
         "gru.py", "ax_r, ax_z, ax_n = np.split(ax, 3, axis=1)", "ax_z, ax_r, ax_n = np.split(ax, 3, axis=1)"),
     # the cell gradient not carried to c_prev
@@ -36,9 +40,11 @@ MUTATIONS = {
     # the reset gate applied to the wrong term
     "gru step: reset gate on the input part": (
         "gru.py", "n = np.tanh(ax_n + r * ah_n)", "n = np.tanh(r * ax_n + ah_n)"),
+    "gru: reset gate on the input part in the loop": (
+        "gru.py", "n = np.tanh(ax_n + r * ah_n_t)", "n = np.tanh(r * ax_n + ah_n_t)"),
     "gru step: reset gate left out of dah_n": ("gru.py", "\n    dah_n = dax_n * r\n", "\n    dah_n = dax_n\n"),
     "gru: reset gate left out of dah_n": (
-        "gru.py", "dah[:, t, 2 * Dh:] = dax_n * r", "dah[:, t, 2 * Dh:] = dax_n"),
+        "gru.py", "\n        dah_n = dax_n * r\n", "\n        dah_n = dax_n\n"),
     # more: the forget gate's partner, the output gate's source, the GRU's direct path
     "lstm: forget gate paired with c_t, not c_{t-1}": (
         "lstm.py", "c_prev = cache.c[:, t - 1] if t > 0 else cache.c0",

@@ -127,3 +127,33 @@ def test_recurrent_module_docstring_admits_the_h_prev_copy():
     doc = recurrent.__doc__
     assert "(N, T, Dh) copy" in doc
     assert "np.concatenate" in inspect.getsource(recurrent.rnn_backward)  # what the doc describes
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_returned_states_are_read_only_and_the_backward_is_untouched(rng, cell):
+    """The returned h is the cache's own array, so it is handed out read-only: a write raises
+    instead of silently changing the gradients of the next backward pass."""
+    from rnn_core import gru_backward, gru_forward, lstm_backward, lstm_forward
+
+    from .gated_helpers import gru_params, lstm_params
+
+    N, T, d, Dh = 2, 4, 3, 5
+    x, h0 = rng.standard_normal((N, T, d)), rng.standard_normal((N, Dh))
+    if cell == "rnn":
+        forward, backward = rnn_forward, rnn_backward
+        params = (0.5 * rng.standard_normal((Dh, Dh)), rng.standard_normal((Dh, d)),
+                  rng.standard_normal(Dh))
+    elif cell == "lstm":
+        forward, backward, params = lstm_forward, lstm_backward, lstm_params(rng, d, Dh)
+    else:
+        forward, backward, params = gru_forward, gru_backward, gru_params(rng, d, Dh)
+    h, cache = forward(x, h0, *params)
+    assert np.shares_memory(h, cache.h)  # what makes the rule necessary
+    dh = rng.standard_normal(h.shape)
+    before = backward(dh, cache)
+    with pytest.raises(ValueError, match="read-only"):
+        h[0, 0, 0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        h *= 2
+    for a, b in zip(backward(dh, cache), before):
+        assert np.array_equal(a, b)
