@@ -198,7 +198,7 @@ def test_heatmap_shared_colour_scale():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from rnn_core.flow_plots import plot_gradient_heatmap
+    from rnn_book.flow_plots import plot_gradient_heatmap
 
     small, large = np.full((4, 3), 1e-3), np.full((4, 3), 10.0)
     small[0, 0], large[0, 0] = 1e-1, 1e2          # each map spans a factor of 10 of its own
