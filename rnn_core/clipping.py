@@ -41,9 +41,8 @@ def clip_gradients(grads, max_norm, mode="norm"):
     norm = global_norm(grads)
     if mode == "norm":
         scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
-        clipped = {k: g * g.dtype.type(scale) for k, g in grads.items()}
+        clipped = {k: g * scale for k, g in grads.items()}
     else:
-        bound = {k: g.dtype.type(max_norm) for k, g in grads.items()}  # float32 stays float32
-        clipped = {k: np.clip(g, -bound[k], bound[k]) for k, g in grads.items()}
+        clipped = {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}
     return clipped, norm
     ### END SOLUTION

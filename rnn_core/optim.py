@@ -22,6 +22,14 @@ from .contracts import arrays, positive_int, positive_real, shapes
 from .validation import check_positive_real
 
 
+def _below_one(name: str, value) -> float:
+    """A real in [0, 1): a momentum or an Adam decay rate."""
+    value = check_positive_real(name, value, allow_zero=True)
+    if value >= 1:
+        raise ValueError(f"{name}: expected a number in [0, 1), got {value!r}")
+    return value
+
+
 class Optimizer:
     """Shared machinery: per-parameter state arrays created lazily on the first step."""
 
@@ -100,15 +108,19 @@ class SGD(Optimizer):
 
     def __init__(self, lr: float = 0.1, momentum: float = 0.0) -> None:
         super().__init__(lr)
-        self.momentum = check_positive_real("momentum", momentum, allow_zero=True)
-        if self.momentum >= 1:
-            raise ValueError(f"momentum: expected a number in [0, 1), got {momentum!r}")
+        self.momentum = _below_one("momentum", momentum)
 
     def _update(self, k, p, g, lr):
+        """One parameter's update: the new ``p``; this optimiser's state for ``k`` is updated.
+
+        p : any shape, float32/float64, the parameter named ``k``.
+        g : the shape and dtype of ``p``, its gradient. lr : float, this step's rate.
+        Returns an array of the shape and dtype of ``p`` (Python floats do not promote).
+        """
         ### BEGIN SOLUTION
-        v = self.state["v"][k] * p.dtype.type(self.momentum) + g
+        v = self.state["v"][k] * self.momentum + g
         self.state["v"][k] = v
-        return p - p.dtype.type(lr) * v
+        return p - lr * v
         ### END SOLUTION
 
 
@@ -125,10 +137,16 @@ class Adagrad(Optimizer):
         self.eps = check_positive_real("eps", eps)
 
     def _update(self, k, p, g, lr):
+        """One parameter's update: the new ``p``; this optimiser's state for ``k`` is updated.
+
+        p : any shape, float32/float64, the parameter named ``k``.
+        g : the shape and dtype of ``p``, its gradient. lr : float, this step's rate.
+        Returns an array of the shape and dtype of ``p`` (Python floats do not promote).
+        """
         ### BEGIN SOLUTION
         G = self.state["G"][k] + g * g
         self.state["G"][k] = G
-        return p - p.dtype.type(lr) * g / (np.sqrt(G) + p.dtype.type(self.eps))
+        return p - lr * g / (np.sqrt(G) + self.eps)
         ### END SOLUTION
 
 
@@ -146,21 +164,24 @@ class Adam(Optimizer):
     def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8) -> None:
         super().__init__(lr)
-        for name, b in (("beta1", beta1), ("beta2", beta2)):
-            if check_positive_real(name, b, allow_zero=True) >= 1:
-                raise ValueError(f"{name}: expected a number in [0, 1), got {b!r}")
-        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.beta1, self.beta2 = _below_one("beta1", beta1), _below_one("beta2", beta2)
         self.eps = check_positive_real("eps", eps)
 
     def _update(self, k, p, g, lr):
+        """One parameter's update: the new ``p``; this optimiser's state for ``k`` is updated.
+
+        p : any shape, float32/float64, the parameter named ``k``.
+        g : the shape and dtype of ``p``, its gradient. lr : float, this step's rate.
+        Returns an array of the shape and dtype of ``p`` (Python floats do not promote).
+        """
         ### BEGIN SOLUTION
         b1, b2, t = self.beta1, self.beta2, self.t
-        m = (b1 * self.state["m"][k] + (1 - b1) * g).astype(p.dtype, copy=False)
-        v = (b2 * self.state["v"][k] + (1 - b2) * (g * g)).astype(p.dtype, copy=False)
+        m = b1 * self.state["m"][k] + (1 - b1) * g
+        v = b2 * self.state["v"][k] + (1 - b2) * (g * g)
         self.state["m"][k], self.state["v"][k] = m, v
         m_hat = m / (1 - b1**t)
         v_hat = v / (1 - b2**t)
-        return p - (lr * m_hat / (np.sqrt(v_hat) + self.eps)).astype(p.dtype, copy=False)
+        return p - lr * m_hat / (np.sqrt(v_hat) + self.eps)
         ### END SOLUTION
 
 
