@@ -26,6 +26,25 @@ def _codes(ids: np.ndarray, order: int, V: int) -> np.ndarray:
     return code
 
 
+def _check_codes_fit(V: int, order: int) -> None:
+    """The n-gram codes are int64: ``V**order`` must fit."""
+    if int(V) ** int(order) > _INT64_MAX:
+        raise ValueError(
+            f"order: expected V**order <= 2**63 - 1 (the n-gram codes are int64), got "
+            f"V={V}, order={order}: V**order = {int(V) ** int(order):.3g}"
+        )
+
+
+def _check_discount(discount):
+    """None (Ney's estimate) or a Kneser-Ney discount D in (0, 1], as a float."""
+    if discount is None:
+        return None
+    discount = check_positive_real("discount", discount)
+    if discount > 1:
+        raise ValueError(f"discount: expected a real in (0, 1], got {discount!r}")
+    return discount
+
+
 def _check_ids(name, ids, V, min_length=0):
     """(L,) integer ids in [0, V), L >= min_length, as int64."""
     return check_id_range(name, as_id_vector(name, ids, min_length), V).astype(np.int64)
@@ -52,11 +71,7 @@ class NGram:
     def __init__(self, order: int, V: int, k: float = 1.0) -> None:
         order, V = check_positive_int("order", order), check_positive_int("V", V)
         k = check_positive_real("k", k)
-        if int(V) ** int(order) > _INT64_MAX:
-            raise ValueError(
-                f"order: expected V**order <= 2**63 - 1 (the n-gram codes are int64), got "
-                f"V={V}, order={order}: V**order = {int(V) ** int(order):.3g}"
-            )
+        _check_codes_fit(V, order)
         self.order, self.V, self.k = int(order), int(V), float(k)
         self._grams = self._gram_counts = self._ctx = self._ctx_counts = None
 
@@ -227,11 +242,8 @@ def kneser_ney_counts(train_ids, V, order, discount=None) -> list:
     if len(train_ids) < order:
         raise ValueError(f"train_ids: expected shape (L,) with L >= order = {order}, "
                          f"got {train_ids.shape}")
-    if discount is not None and discount > 1:
-        raise ValueError(f"discount: expected a real in (0, 1], got {discount!r}")
-    if int(V) ** int(order) > _INT64_MAX:
-        raise ValueError(f"order: expected V**order <= 2**63 - 1 (the n-gram codes are int64), "
-                         f"got V={V}, order={order}")
+    discount = _check_discount(discount)
+    _check_codes_fit(V, order)
     train_ids = train_ids.astype(np.int64)
     top, top_counts = np.unique(_codes(train_ids, order, V), return_counts=True)
     levels = [_level(top, top_counts, V, discount)]
@@ -292,11 +304,7 @@ class KneserNey:
 
     def __init__(self, order: int, V: int, discount: float | None = None) -> None:
         self.order, self.V = check_positive_int("order", order), check_positive_int("V", V)
-        if discount is not None:
-            discount = check_positive_real("discount", discount)
-            if discount > 1:
-                raise ValueError(f"discount: expected a real in (0, 1], got {discount!r}")
-        self.discount = discount
+        self.discount = _check_discount(discount)
         self.levels: list | None = None
 
     def fit(self, ids) -> "KneserNey":
