@@ -231,18 +231,7 @@ def lstm_step_gradients(rnn, numgrad, rng, step):
 def lstm_sequence_gradients(rnn, numgrad, rng, unroll):
     """``lstm_backward`` (dx, dh0, dWh, dWe, db1, dc0) against central differences of
     ``unroll(x, h0, Wh, We, b1, c0) -> h`` (N, T, Dh)."""
-    order = ("x", "h0", "Wh", "We", "b1", "c0")
-    messages, sizes = [], _gated_sizes(rng)
-    for s in sizes:
-        p = gated_inputs(rng, "lstm", **s)
-        dh = rng.normal(size=(s["N"], s["T"], s["Dh"]))
-        keep = dh.copy()
-        _, cache = rnn.lstm_forward(p["x"], p["h0"], p["Wh"], p["We"], p["b1"], c0=p["c0"])
-        got = rnn.lstm_backward(dh, cache)
-        _unchanged("dh", dh, keep)
-        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}), p[k].copy(), dh) for k in order]
-        messages.append(_grads([f"d{k}" for k in order], got, num))
-    return _gradient_report(messages, sizes, step=False)
+    return _sequence_gradients(rnn, numgrad, rng, unroll, "lstm")
 
 
 def gru_step_gradients(rnn, numgrad, rng, step):
@@ -267,17 +256,22 @@ def gru_step_gradients(rnn, numgrad, rng, step):
 def gru_sequence_gradients(rnn, numgrad, rng, unroll):
     """``gru_backward`` (dx, dh0, dWh, dWe, db_ih, db_hh) against central differences of
     ``unroll(x, h0, Wh, We, b_ih, b_hh) -> h`` (N, T, Dh)."""
-    order = ("x", "h0", "Wh", "We", "b_ih", "b_hh")
+    return _sequence_gradients(rnn, numgrad, rng, unroll, "gru")
+
+
+def _sequence_gradients(rnn, numgrad, rng, unroll, cell):
+    """``{cell}_backward``: one gradient per input of ``{cell}_forward``, in its argument order."""
+    forward, backward = getattr(rnn, f"{cell}_forward"), getattr(rnn, f"{cell}_backward")
     messages, sizes = [], _gated_sizes(rng)
     for s in sizes:
-        p = gated_inputs(rng, "gru", **s)
+        p = gated_inputs(rng, cell, **s)  # keys in the forward's argument order
         dh = rng.normal(size=(s["N"], s["T"], s["Dh"]))
         keep = dh.copy()
-        _, cache = rnn.gru_forward(**p)
-        got = rnn.gru_backward(dh, cache)
+        _, cache = forward(**p)
+        got = backward(dh, cache)
         _unchanged("dh", dh, keep)
-        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}), p[k].copy(), dh) for k in order]
-        messages.append(_grads([f"d{k}" for k in order], got, num))
+        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}), p[k].copy(), dh) for k in p]
+        messages.append(_grads([f"d{k}" for k in p], got, num))
     return _gradient_report(messages, sizes, step=False)
 
 
