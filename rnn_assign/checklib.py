@@ -110,73 +110,7 @@ class _PlainSGD:
         return {k: params[k] - lr * grads[k] for k in params}
 
 
-# --- gradient checks: a backward pass against central differences of a forward -------------
-# One check per idea, used twice: the grader differentiates the book's equations written out
-# in checks.py, the student's check.py the edition's own forward pass.
-
-def step_gradients(rnn, numgrad, rng, step):
-    """``rnn_step_backward`` against central differences of ``step(x_t, h_prev, Wh, We, b1, act)``."""
-    for act in ACTIVATIONS:
-        p = rnn_inputs(rng)
-        args = [p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b1"]]
-        dh = rng.normal(size=p["h0"].shape)
-        keep = dh.copy()
-        _, cache = rnn.rnn_step_forward(*args, act)
-        got = rnn.rnn_step_backward(dh, cache)
-        _unchanged("dh_next", dh, keep)
-        num = [numgrad(lambda v, i=i: step(*args[:i], v, *args[i + 1:], act), args[i].copy(), dh)
-               for i in range(5)]
-        msg = _grads([f"{n} ({act})" for n in ("dx_t", "dh_prev", "dWh", "dWe", "db1")], got, num)
-    return msg + " (sigmoid, tanh, relu)"
-
-
-def sequence_gradients(rnn, numgrad, rng, unroll, backward):
-    """``backward(dh, inputs, act)`` (dx, dh0, dWh, dWe, db1) against central differences of
-    ``unroll(x, h0, Wh, We, b1, activation) -> h`` (N, T, Dh)."""
-    for act in ACTIVATIONS:
-        p = rnn_inputs(rng, T=4)
-        dh = rng.normal(size=(2, 4, p["h0"].shape[1]))
-        keep = dh.copy()
-        got = backward(dh, p, act)
-        _unchanged("dh", dh, keep)
-        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}, activation=act), p[k].copy(), dh)
-               for k in p]
-        msg = _grads([f"d{k} ({act})" for k in p], got, num)
-    return msg + " (sigmoid, tanh, relu)"
-
-
-def affine_gradients(rnn, numgrad, rng, affine):
-    """``affine_backward`` against central differences of ``affine(h, U, b2) -> theta``."""
-    args = [rng.normal(size=(2, 3, 4)), rng.normal(size=(4, 5)), rng.normal(size=5)]
-    dtheta = rng.normal(size=(2, 3, 5))
-    _, cache = rnn.affine_forward(*args)
-    got = rnn.affine_backward(dtheta, cache)
-    num = [numgrad(lambda v, i=i: affine(*args[:i], v, *args[i + 1:]), args[i].copy(), dtheta)
-           for i in range(3)]
-    return _grads(["dh", "dU", "db2"], got, num)
-
-
-def embedding_gradients(rnn, numgrad, rng, embed):
-    """``embedding_backward`` against central differences of ``embed(ids, E) -> x``."""
-    ids, E, dx = rng.integers(0, 4, size=(3, 5)), rng.normal(size=(4, 3)), rng.normal(size=(3, 5, 3))
-    _, cache = rnn.embedding_forward(ids, E)
-    got = rnn.embedding_backward(dx, cache)
-    num = numgrad(lambda v: embed(ids, v), E.copy(), dx)
-    return _grads(["dE"], [got], [num]) + " (repeated ids included)"
-
-
-def xent_gradients(rnn, numgrad, rng, loss):
-    """The ``dtheta`` of ``softmax_cross_entropy`` against central differences of
-    ``loss(theta, y, mask)``, with a mask."""
-    theta, y = rng.normal(size=(2, 3, 5)) * 2, rng.integers(0, 5, size=(2, 3))
-    mask = np.array([[True, True, False], [True, False, True]])
-    _, d = rnn.softmax_cross_entropy(theta, y, mask=mask)
-    return _grads(["dtheta"], [d], [numgrad(lambda t: loss(t, y, mask), theta.copy())])
-
-
-# --- the gated cells: inputs and gradient checks -------------------------------------------
-# ``step(x_t, h_prev, c_prev, Wh, We, b1)`` of an LSTM returns h_next and c_next side by side,
-# (N, 2Dh), so one upstream gradient [dh_next, dc_next] checks both outputs at once.
+# --- inputs of the gated cells and of the head ----------------------------------------------
 
 GATES = {"lstm": 4, "gru": 3}
 
@@ -194,164 +128,335 @@ def gated_inputs(rng, cell, N=2, T=3, d=3, Dh=4, scale=0.6):
     return p
 
 
-def _gated_sizes(rng):
-    """Two sets of sizes: the smallest (N = T = d = Dh = 1), then sizes drawn from ``rng``."""
-    return [dict(N=1, T=1, d=1, Dh=1),
-            dict(N=int(rng.integers(1, 4)), T=int(rng.integers(2, 5)),
-                 d=int(rng.integers(2, 4)), Dh=int(rng.integers(2, 4)))]
-
-
-def _gradient_report(messages, sizes, step):
-    """``max rel. error 3e-11 at N=1 d=1 Dh=1; ...``: one entry per set of sizes."""
-    form = "N={N} d={d} Dh={Dh}" if step else "N={N} T={T} d={d} Dh={Dh}"
-    return "; ".join(f"{m} at {form.format(**s)}" for m, s in zip(messages, sizes))
-
-
-def lstm_step_gradients(rnn, numgrad, rng, step):
-    """``lstm_step_backward`` against central differences of
-    ``step(x_t, h_prev, c_prev, Wh, We, b1) -> [h_next, c_next]`` (N, 2Dh)."""
-    names = ("dx_t", "dh_prev", "dc_prev", "dWh", "dWe", "db1")
-    messages, sizes = [], _gated_sizes(rng)
-    for s in sizes:
-        p = gated_inputs(rng, "lstm", **s)
-        args = [p["x"][:, 0], p["h0"], p["c0"], p["Wh"], p["We"], p["b1"]]
-        dh, dc = rng.normal(size=p["h0"].shape), rng.normal(size=p["h0"].shape)
-        keep = [a.copy() for a in (dh, dc)]
-        _, _, cache = rnn.lstm_step_forward(*args)
-        got = rnn.lstm_step_backward(dh, dc, cache)
-        _unchanged("dh_next", dh, keep[0])
-        _unchanged("dc_next", dc, keep[1])
-        up = np.concatenate((dh, dc), axis=1)
-        num = [numgrad(lambda v, i=i: step(*args[:i], v, *args[i + 1:]), args[i].copy(), up)
-               for i in range(6)]
-        messages.append(_grads(names, got, num))
-    return _gradient_report(messages, sizes, step=True)
-
-
-def lstm_sequence_gradients(rnn, numgrad, rng, unroll):
-    """``lstm_backward`` (dx, dh0, dWh, dWe, db1, dc0) against central differences of
-    ``unroll(x, h0, Wh, We, b1, c0) -> h`` (N, T, Dh)."""
-    return _sequence_gradients(rnn, numgrad, rng, unroll, "lstm")
-
-
-def gru_step_gradients(rnn, numgrad, rng, step):
-    """``gru_step_backward`` against central differences of
-    ``step(x_t, h_prev, Wh, We, b_ih, b_hh) -> h_next`` (N, Dh)."""
-    names = ("dx_t", "dh_prev", "dWh", "dWe", "db_ih", "db_hh")
-    messages, sizes = [], _gated_sizes(rng)
-    for s in sizes:
-        p = gated_inputs(rng, "gru", **s)
-        args = [p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"]]
-        dh = rng.normal(size=p["h0"].shape)
-        keep = dh.copy()
-        _, cache = rnn.gru_step_forward(*args)
-        got = rnn.gru_step_backward(dh, cache)
-        _unchanged("dh_next", dh, keep)
-        num = [numgrad(lambda v, i=i: step(*args[:i], v, *args[i + 1:]), args[i].copy(), dh)
-               for i in range(6)]
-        messages.append(_grads(names, got, num))
-    return _gradient_report(messages, sizes, step=True)
-
-
-def gru_sequence_gradients(rnn, numgrad, rng, unroll):
-    """``gru_backward`` (dx, dh0, dWh, dWe, db_ih, db_hh) against central differences of
-    ``unroll(x, h0, Wh, We, b_ih, b_hh) -> h`` (N, T, Dh)."""
-    return _sequence_gradients(rnn, numgrad, rng, unroll, "gru")
-
-
-def _sequence_gradients(rnn, numgrad, rng, unroll, cell):
-    """``{cell}_backward``: one gradient per input of ``{cell}_forward``, in its argument order."""
-    forward, backward = getattr(rnn, f"{cell}_forward"), getattr(rnn, f"{cell}_backward")
-    messages, sizes = [], _gated_sizes(rng)
-    for s in sizes:
-        p = gated_inputs(rng, cell, **s)  # keys in the forward's argument order
-        dh = rng.normal(size=(s["N"], s["T"], s["Dh"]))
-        keep = dh.copy()
-        _, cache = forward(**p)
-        got = backward(dh, cache)
-        _unchanged("dh", dh, keep)
-        num = [numgrad(lambda v, k=k: unroll(**{**p, k: v}), p[k].copy(), dh) for k in p]
-        messages.append(_grads([f"d{k}" for k in p], got, num))
-    return _gradient_report(messages, sizes, step=False)
-
-
-def gated_float32(rnn, cell, function):
-    """float32 in, float32 out, for ``function`` (a forward or a backward of ``cell``);
-    no input, upstream gradients included, modified."""
-    p = {k: v.astype(np.float32) for k, v in gated_inputs(np.random.default_rng(5), cell).items()}
-    step = function.startswith(cell + "_step")
-    if cell == "lstm":
-        args = ([p["x"][:, 0], p["h0"], p["c0"], p["Wh"], p["We"], p["b1"]] if step
-                else [p["x"], p["h0"], p["Wh"], p["We"], p["b1"], p["c0"]])
-    else:
-        args = ([p["x"][:, 0], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"]] if step
-                else [p["x"], p["h0"], p["Wh"], p["We"], p["b_ih"], p["b_hh"]])
-    keep = [a.copy() for a in args]
-    forward = getattr(rnn, f"{cell}_step_forward" if step else f"{cell}_forward")
-    out = forward(*args)
-    if function.endswith("_forward"):
-        outputs = out[:-1]
-    else:
-        # one upstream gradient per output: (dh_next, dc_next) of an LSTM step, dh otherwise
-        ups = [np.full(np.shape(o), 0.5, dtype=np.float32) for o in out[:-1]]
-        keep_ups = [u.copy() for u in ups]
-        outputs = getattr(rnn, function)(*ups, out[-1])
-        for u, k in zip(ups, keep_ups):
-            _unchanged("the upstream gradient", u, k)
-    for o in outputs:
-        if np.asarray(o).dtype != np.float32:
-            raise AssertionError(f"float32 inputs gave {np.asarray(o).dtype}")
-    for a, k in zip(args, keep):
-        _unchanged("an input array", a, k)
-    return "float32 in, float32 out; inputs unchanged"
-
-
-# --- the many-to-one head (chapter 10): inputs and gradient check ---------------------------
-
 def head_inputs(rng, N=2, T=3, Dh=3, K=2):
     """Inputs of the head: h (N, T, Dh), U (Dh, K), b2 (K,), y (N, K)."""
     return dict(h=rng.normal(size=(N, T, Dh)), U=rng.normal(size=(Dh, K)),
                 b2=rng.normal(size=K), y=rng.normal(size=(N, K)))
 
 
-def _head_sizes(rng):
-    """The smallest sizes (all 1), then sizes from ``rng`` with N > 1 and Dh > K > 1: a
-    transposed dU cannot pass for the right one, nor a mean over N alone (or over K alone) for
-    the mean over the N K entries, nor a db2 averaged instead of summed."""
-    return [dict(N=1, T=1, Dh=1, K=1),
-            dict(N=int(rng.integers(2, 4)), T=int(rng.integers(2, 5)),
-                 Dh=int(rng.integers(4, 6)), K=int(rng.integers(2, 4)))]
+# --- one case per function: inputs drawn from an rng, and the outputs that must agree ---------
+# ``CASES[f] = (inputs, call)``: ``inputs(rng, s)`` draws the arguments at the sizes ``s``, and
+# ``call(m, p)`` runs them through the namespace ``m``, returning every output by name. The
+# student's check.py runs each case at fixed sizes and compares the outputs with digests of the
+# reference's (known answers: the answers stay hidden); the grader draws the sizes from its
+# seed and compares with the reference itself, loaded apart from the submission.
+
+#: Sizes of the student's known-answer cases.
+FIXED_SIZES = dict(N=2, T=4, d=3, Dh=4, V=5, K=2)
 
 
-def head_gradients(rnn, numgrad, rng, loss):
-    """``mse_head_backward`` (dh, dU, db2) against central differences of
-    ``dloss * loss(h, U, b2, y)``, with ``dloss`` drawn from ``rng`` (not 1)."""
-    names, order = ("dh", "dU", "db2"), ("h", "U", "b2")
-    messages, sizes = [], _head_sizes(rng)
-    for s in sizes:
-        p = head_inputs(rng, **s)
-        dloss = float(rng.uniform(0.5, 2.0))
-        _, cache = rnn.mse_head_forward(**p)
-        got = list(rnn.mse_head_backward(dloss, cache))
-        if len(got) == 3 and np.ndim(got[0]) == 3 and np.any(np.asarray(got[0])[:, :-1]):
-            raise AssertionError("dh is not zero before the last step: the head reads h[:, -1] only")
-        num = [numgrad(lambda v, k=k: dloss * loss(**{**p, k: v}), p[k].copy()) for k in order]
-        messages.append(_grads(names, got, num))
-    return "; ".join(f"{m} at N={s['N']} T={s['T']} Dh={s['Dh']} K={s['K']}"
-                     for m, s in zip(messages, sizes))
+def draw_sizes(rng):
+    """N, T, d, Dh, V, K drawn from ``rng``; all but d at least 2, so that sequences mixed up
+    (N), steps mixed up (T) or a transposed matrix (Dh, V, K) show in the values."""
+    return dict(N=int(rng.integers(2, 5)), T=int(rng.integers(2, 6)), d=int(rng.integers(1, 5)),
+                Dh=int(rng.integers(2, 6)), V=int(rng.integers(3, 7)), K=int(rng.integers(2, 4)))
 
 
-def head_float32(rnn, function):
-    """float32 in, float32 out (the loss, or the three gradients); no input modified."""
-    p = {k: v.astype(np.float32) for k, v in head_inputs(np.random.default_rng(5)).items()}
-    keep = {k: v.copy() for k, v in p.items()}
-    loss, cache = rnn.mse_head_forward(**p)
-    outputs = {"loss": loss}
-    if function == "mse_head_backward":
-        outputs = dict(zip(("dh", "dU", "db2"), rnn.mse_head_backward(1.0, cache)))
-    for name, o in outputs.items():
-        if np.asarray(o).dtype != np.float32:
-            raise AssertionError(f"float32 inputs gave {name} of dtype {np.asarray(o).dtype}")
-    for k in p:
-        _unchanged(k, p[k], keep[k])
-    return "float32 in, float32 out; inputs unchanged"
+def _named(names, values):
+    values = list(values)
+    if len(values) != len(names):
+        raise AssertionError(f"expected {len(names)} outputs ({', '.join(names)}), got {len(values)}")
+    return dict(zip(names, values))
+
+
+def _without(p, *keys):
+    return {k: v for k, v in p.items() if k not in keys}
+
+
+def _step_of(p, cell="rnn"):
+    """The one-step arguments of a cell from its sequence inputs (the first time step)."""
+    names = {"rnn": ("x_t", "h_prev", "Wh", "We", "b1"),
+             "lstm": ("x_t", "h_prev", "c_prev", "Wh", "We", "b1"),
+             "gru": ("x_t", "h_prev", "Wh", "We", "b_ih", "b_hh")}[cell]
+    values = {"x_t": p["x"][:, 0], "h_prev": p["h0"], "c_prev": p.get("c0"), **p}
+    return {k: values[k] for k in names}
+
+
+def _rnn(r, s, up=None, step=False):
+    p = rnn_inputs(r, d=s["d"], Dh=s["Dh"], N=s["N"], T=s["T"])
+    if step:
+        p = _step_of(p)
+    if up:
+        p[up] = r.normal(size=(s["N"], s["Dh"]) if step else (s["N"], s["T"], s["Dh"]))
+    return p
+
+
+def _gated(r, s, cell, ups=(), step=False):
+    p = gated_inputs(r, cell, N=s["N"], T=s["T"], d=s["d"], Dh=s["Dh"])
+    if step:
+        p = _step_of(p, cell)
+    for up in ups:
+        p[up] = r.normal(size=(s["N"], s["Dh"]) if step else (s["N"], s["T"], s["Dh"]))
+    return p
+
+
+def _per_activation(f):
+    return lambda m, p: {f"{k} ({a})": v for a in ACTIVATIONS for k, v in f(m, p, a).items()}
+
+
+def _backward(forward, backward, ups, names, **fixed):
+    """Run ``forward`` on the inputs without the upstream gradients ``ups``, then ``backward``."""
+    def call(m, p):
+        cache = getattr(m, forward)(**_without(p, *ups), **fixed)[-1]
+        grads = getattr(m, backward)(*(p[u] for u in ups), cache)
+        return _named(names, [grads] if len(names) == 1 else grads)
+    return call
+
+
+def _steps(make):
+    """Three steps of an optimiser; the parameters after each."""
+    def call(m, p):
+        opt, params, out = make(m, p), p["params"], {}
+        for t, grads in enumerate(p["grads"], 1):
+            params = opt.step(params, grads)
+            out.update({f"{k} after step {t}": v for k, v in params.items()})
+        return out
+    return call
+
+
+def _opt_inputs(r, s):
+    params = {"w": r.normal(size=(s["N"], s["d"])), "b": r.normal(size=s["Dh"])}
+    grads = [{k: r.normal(size=v.shape) for k, v in params.items()} for _ in range(3)]
+    return dict(params=params, grads=grads, lr=float(r.uniform(0.01, 0.5)),
+                a=float(r.uniform(0.5, 0.95)), b=float(r.uniform(0.9, 0.999)),
+                eps=float(r.uniform(1e-3, 1e-1)))
+
+
+def _permutation_model(m, perm):
+    """A CharRNN that always predicts ``perm[current id]``: one-hot input, We = 3 I, Wh = 0,
+    U[i, perm[i]] = 100, so the right logit leads by about 99."""
+    V = len(perm)
+    U = np.zeros((V, V))
+    U[np.arange(V), perm] = 100.0
+    return m.CharRNN(dict(E=np.eye(V), We=3 * np.eye(V), Wh=np.zeros((V, V)), b1=np.zeros(V),
+                          U=U, b2=np.zeros(V)), activation="tanh")
+
+
+def _tiny_run(m, p):
+    """Two steps of ``train`` with plain SGD and clipping on a stream of ids."""
+    batcher = m.StreamBatcher(p["ids"], N=2, T=4)
+    model = m.CharRNN(p["params"], "tanh")
+    config = m.TrainConfig(steps=2, lr=p["lr"], clip=p["clip"], eval_every=100, eval_streams=2)
+    trained, _, state = m.train(model, _PlainSGD(), batcher, p["ids"][:20], config, progress=False)
+    return dict(train_loss=state.train_loss, **{f"params[{k!r}]": v for k, v in trained.params.items()})
+
+
+def _train_inputs(r, s):
+    V, Dh, d = s["V"], s["Dh"], s["d"]
+    params = dict(E=r.normal(size=(V, d)), We=r.normal(size=(Dh, d)) * 0.5,
+                  Wh=r.normal(size=(Dh, Dh)) * 0.5, b1=np.zeros(Dh),
+                  U=r.normal(size=(Dh, V)) * 0.5, b2=np.zeros(V))
+    return dict(ids=r.integers(0, V, size=60), params=params, lr=float(r.uniform(0.05, 0.5)),
+                clip=float(r.uniform(1e-3, 1e-2)))  # far below the gradient norm: it clips
+
+
+CASES = {
+    "rnn_step_forward": (lambda r, s: _rnn(r, s, step=True), _per_activation(
+        lambda m, p, a: {"h_next": m.rnn_step_forward(**p, activation=a)[0]})),
+    "rnn_forward": (_rnn, _per_activation(lambda m, p, a: {"h": m.rnn_forward(**p, activation=a)[0]})),
+    "softmax": (lambda r, s: dict(x=r.normal(size=(s["N"], s["T"], s["V"])) * 3 + r.normal() * 50),
+                lambda m, p: {"softmax": m.softmax(p["x"])}),
+    "embedding_forward": (lambda r, s: dict(ids=r.integers(0, s["V"], size=(s["N"], s["T"])),
+                                            E=r.normal(size=(s["V"], s["d"]))),
+                          lambda m, p: {"x": m.embedding_forward(**p)[0]}),
+    "affine_forward": (lambda r, s: dict(h=r.normal(size=(s["N"], s["T"], s["Dh"])),
+                                         U=r.normal(size=(s["Dh"], s["V"])), b2=r.normal(size=s["V"])),
+                       lambda m, p: {"theta": m.affine_forward(**p)[0]}),
+    "softmax_cross_entropy": (
+        lambda r, s: dict(theta=r.normal(size=(s["N"], s["T"], s["V"])) * 2,
+                          y=r.integers(0, s["V"], size=(s["N"], s["T"])),
+                          mask=np.arange(s["N"] * s["T"]).reshape(s["N"], s["T"]) % 3 != 1),
+        lambda m, p: {**_named(("loss", "dtheta"), m.softmax_cross_entropy(p["theta"], p["y"])),
+                      **_named(("loss (masked)", "dtheta (masked)"), m.softmax_cross_entropy(**p))}),
+    "rnn_step_backward": (lambda r, s: _rnn(r, s, up="dh_next", step=True), _per_activation(
+        lambda m, p, a: _backward("rnn_step_forward", "rnn_step_backward", ["dh_next"],
+                                  ("dx_t", "dh_prev", "dWh", "dWe", "db1"), activation=a)(m, p))),
+    "affine_backward": (lambda r, s: dict(CASES_INPUTS["affine_forward"](r, s),
+                                          dtheta=r.normal(size=(s["N"], s["T"], s["V"]))),
+                        _backward("affine_forward", "affine_backward", ["dtheta"], ("dh", "dU", "db2"))),
+    "embedding_backward": (lambda r, s: dict(CASES_INPUTS["embedding_forward"](r, s),
+                                             dx=r.normal(size=(s["N"], s["T"], s["d"]))),
+                           _backward("embedding_forward", "embedding_backward", ["dx"], ("dE",))),
+    "backprop_recurrence": (lambda r, s: _rnn(r, s, up="dh"), _per_activation(
+        lambda m, p, a: _named(("da", "dh0", "total"), m.backprop_recurrence(
+            p["dh"], m.rnn_forward(**_without(p, "dh"), activation=a)[1], keep_total=True)))),
+    "rnn_backward": (lambda r, s: _rnn(r, s, up="dh"), _per_activation(
+        lambda m, p, a: _backward("rnn_forward", "rnn_backward", ["dh"],
+                                  ("dx", "dh0", "dWh", "dWe", "db1"), activation=a)(m, p))),
+    "truncated_rnn_backward": (lambda r, s: _rnn(r, s, up="dh"), lambda m, p: {
+        f"{k} (window {label})": v for w, label in ((1, 1), (2, 2), (p["x"].shape[1], "T"))
+        for k, v in _named(("dx", "dh0", "dWh", "dWe", "db1"),
+                           m.truncated_rnn_backward(**p, window=w, activation="tanh")).items()}),
+    "clip_gradients": (
+        lambda r, s: dict(grads={"a": r.normal(size=(s["N"], s["d"])), "b": r.normal(size=s["Dh"])},
+                          low=float(r.uniform(0.1, 0.5)), high=float(r.uniform(20, 30))),
+        lambda m, p: {f"{k} ({mode} {c:.3g})": v
+                      for mode, c in (("norm", p["low"]), ("norm", p["high"]), ("value", p["low"]))
+                      for k, v in m.clip_gradients(p["grads"], c, mode=mode)[0].items()}),
+    "SGD._update": (_opt_inputs, _steps(lambda m, p: m.SGD(lr=p["lr"], momentum=p["a"]))),
+    "Adagrad._update": (_opt_inputs, _steps(lambda m, p: m.Adagrad(lr=p["lr"], eps=p["eps"]))),
+    "Adam._update": (_opt_inputs, _steps(lambda m, p: m.Adam(lr=p["lr"], beta1=p["a"], beta2=p["b"],
+                                                              eps=p["eps"]))),
+    "NGram.log2_probs": (
+        lambda r, s: dict(train=r.integers(0, s["V"], size=50), test=r.integers(0, s["V"], size=12),
+                          V=s["V"], k=float(r.uniform(0.1, 2))),
+        lambda m, p: {f"log2 P (order {n})": m.NGram(n, p["V"], k=p["k"]).fit(p["train"])
+                      .log2_probs(p["test"]) for n in (1, 2, 3)}),
+    "sample_ids": (
+        lambda r, s: dict(perm=r.permutation(s["V"]), seed=int(r.integers(1 << 30)),
+                          prefix=tuple(int(i) for i in r.integers(0, s["V"], size=s["N"]))),
+        lambda m, p: {"ids": m.sample_ids(_permutation_model(m, p["perm"]),
+                                          np.random.default_rng(p["seed"]), 7, prefix=p["prefix"])}),
+    "train": (_train_inputs, _tiny_run),
+    "lstm_step_forward": (lambda r, s: _gated(r, s, "lstm", step=True),
+                          lambda m, p: _named(("h_next", "c_next"), m.lstm_step_forward(**p)[:2])),
+    "lstm_step_backward": (lambda r, s: _gated(r, s, "lstm", ("dh_next", "dc_next"), step=True),
+                           _backward("lstm_step_forward", "lstm_step_backward", ["dh_next", "dc_next"],
+                                     ("dx_t", "dh_prev", "dc_prev", "dWh", "dWe", "db1"))),
+    "lstm_forward": (lambda r, s: _gated(r, s, "lstm"), lambda m, p: {
+        "h": m.lstm_forward(**p)[0], "h (c0 = None)": m.lstm_forward(**{**p, "c0": None})[0]}),
+    "lstm_backward": (lambda r, s: _gated(r, s, "lstm", ("dh",)),
+                      _backward("lstm_forward", "lstm_backward", ["dh"],
+                                ("dx", "dh0", "dWh", "dWe", "db1", "dc0"))),
+    "gru_step_forward": (lambda r, s: _gated(r, s, "gru", step=True),
+                         lambda m, p: {"h_next": m.gru_step_forward(**p)[0]}),
+    "gru_step_backward": (lambda r, s: _gated(r, s, "gru", ("dh_next",), step=True),
+                          _backward("gru_step_forward", "gru_step_backward", ["dh_next"],
+                                    ("dx_t", "dh_prev", "dWh", "dWe", "db_ih", "db_hh"))),
+    "gru_forward": (lambda r, s: _gated(r, s, "gru"), lambda m, p: {"h": m.gru_forward(**p)[0]}),
+    "gru_backward": (lambda r, s: _gated(r, s, "gru", ("dh",)),
+                     _backward("gru_forward", "gru_backward", ["dh"],
+                               ("dx", "dh0", "dWh", "dWe", "db_ih", "db_hh"))),
+    "mse_head_forward": (lambda r, s: head_inputs(r, N=s["N"], T=s["T"], Dh=s["Dh"], K=s["K"]),
+                         lambda m, p: _named(("loss", "cache.yhat"), (lambda o: (o[0], o[1].yhat))(
+                             m.mse_head_forward(**p)))),
+    "mse_head_backward": (lambda r, s: dict(CASES_INPUTS["mse_head_forward"](r, s),
+                                            dloss=float(r.uniform(0.5, 2.0))),
+                          _backward("mse_head_forward", "mse_head_backward", ["dloss"],
+                                    ("dh", "dU", "db2"))),
+}
+CASES_INPUTS = {f: inputs for f, (inputs, _) in CASES.items()}
+
+#: Functions whose floating-point outputs must stay float32 for float32 inputs.
+FLOAT32 = {"rnn_step_forward", "rnn_forward", "softmax", "embedding_forward", "affine_forward",
+           "softmax_cross_entropy", "rnn_step_backward", "affine_backward", "embedding_backward",
+           "backprop_recurrence", "rnn_backward", "truncated_rnn_backward", "clip_gradients",
+           "SGD._update", "Adagrad._update", "Adam._update", "lstm_step_forward",
+           "lstm_step_backward", "lstm_forward", "lstm_backward", "gru_step_forward",
+           "gru_step_backward", "gru_forward", "gru_backward", "mse_head_forward",
+           "mse_head_backward"}
+
+
+def _cast(value, dtype):
+    if dtype is None:
+        return value
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return value.astype(dtype)
+    if isinstance(value, dict):
+        return {k: _cast(v, dtype) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cast(v, dtype) for v in value]
+    return value
+
+
+def _arrays(value, name):
+    """``(name, array)`` of every array in ``value``, nested dicts and lists included."""
+    if isinstance(value, np.ndarray):
+        return [(name, value)]
+    if isinstance(value, dict):
+        return [a for k, v in value.items() for a in _arrays(v, f"{name}[{k!r}]" if name else k)]
+    if isinstance(value, (list, tuple)):
+        return [a for i, v in enumerate(value) for a in _arrays(v, f"{name}[{i}]")]
+    return []
+
+
+def run_case(m, function, seed, sizes=None, dtype=None):
+    """``(outputs, sizes)`` of ``CASES[function]`` run through ``m``, with inputs drawn from
+    ``np.random.default_rng(seed)`` at ``sizes`` (drawn from the same generator when None) and
+    cast to ``dtype``. Fails if the call modified any input."""
+    rng = np.random.default_rng(seed)
+    s = draw_sizes(rng) if sizes is None else sizes
+    inputs, call = CASES[function]
+    p = _cast(inputs(rng, s), dtype)
+    keep = _arrays(p, "")
+    keep = [(name, a.copy()) for name, a in keep]
+    out = call(m, p)
+    for (name, a), (_, before) in zip(_arrays(p, ""), keep):
+        _unchanged(name, a, before)
+    return out, s
+
+
+def float32_check(function):
+    """float32 in, float32 out for every floating-point output of ``function``; no input modified."""
+    def check(rnn, ref):
+        out, _ = run_case(rnn, function, 5, FIXED_SIZES, np.float32)
+        for name, value in out.items():
+            dtype = getattr(value, "dtype", np.dtype(np.float32))  # a Python float is not checked
+            if dtype.kind == "f" and dtype != np.float32:
+                raise AssertionError(f"float32 inputs gave {name} of dtype {dtype}")
+        return "float32 in, float32 out; inputs unchanged"
+    return check
+
+
+# --- gradient checks: a backward pass against central differences of a forward ---------------
+# function -> (description, forward, upstream names, {gradient: input of the forward}, activations).
+# The gradients are outputs of the function's case; the forward is ``ref``'s: the grader's
+# reference, or the student's own code in check.py.
+
+_RNN_GRADS = dict(zip(("dx_t", "dh_prev", "dWh", "dWe", "db1"), ("x_t", "h_prev", "Wh", "We", "b1")))
+_SEQ_GRADS = dict(zip(("dx", "dh0", "dWh", "dWe", "db1"), ("x", "h0", "Wh", "We", "b1")))
+BACKWARDS = {
+    "softmax_cross_entropy": ("dtheta vs numerical", "softmax_cross_entropy", (),
+                              {"dtheta (masked)": "theta"}, (None,)),
+    "rnn_step_backward": ("all five vs numerical", "rnn_step_forward", ("dh_next",),
+                          {f"{g} ({{a}})": x for g, x in _RNN_GRADS.items()}, ACTIVATIONS),
+    "affine_backward": ("dh, dU, db2 vs numerical", "affine_forward", ("dtheta",),
+                        {"dh": "h", "dU": "U", "db2": "b2"}, (None,)),
+    "embedding_backward": ("dE vs numerical", "embedding_forward", ("dx",), {"dE": "E"}, (None,)),
+    "backprop_recurrence": ("dh0 vs numerical", "rnn_forward", ("dh",), {"dh0 ({a})": "h0"}, ACTIVATIONS),
+    "rnn_backward": ("all five vs numerical", "rnn_forward", ("dh",),
+                     {f"{g} ({{a}})": x for g, x in _SEQ_GRADS.items()}, ACTIVATIONS),
+    "truncated_rnn_backward": ("window T vs numerical", "rnn_forward", ("dh",),
+                               {f"{g} (window T)": x for g, x in _SEQ_GRADS.items()}, ("tanh",)),
+    "lstm_step_backward": ("all six vs numerical", "lstm_step_forward", ("dh_next", "dc_next"), dict(zip(
+        ("dx_t", "dh_prev", "dc_prev", "dWh", "dWe", "db1"), ("x_t", "h_prev", "c_prev", "Wh", "We", "b1"))),
+        (None,)),
+    "lstm_backward": ("all six vs numerical, dc0 included", "lstm_forward", ("dh",),
+                      {**_SEQ_GRADS, "dc0": "c0"}, (None,)),
+    "gru_step_backward": ("all six vs numerical", "gru_step_forward", ("dh_next",), dict(zip(
+        ("dx_t", "dh_prev", "dWh", "dWe", "db_ih", "db_hh"), ("x_t", "h_prev", "Wh", "We", "b_ih", "b_hh"))),
+        (None,)),
+    "gru_backward": ("all six vs numerical", "gru_forward", ("dh",), dict(zip(
+        ("dx", "dh0", "dWh", "dWe", "db_ih", "db_hh"), ("x", "h0", "Wh", "We", "b_ih", "b_hh"))), (None,)),
+    "mse_head_backward": ("dh, dU, db2 vs numerical", "mse_head_forward", ("dloss",),
+                          {"dh": "h", "dU": "U", "db2": "b2"}, (None,)),
+}
+#: The smallest sizes; a gradient check runs there and at sizes drawn from its generator.
+ONES = dict(N=1, T=1, d=1, Dh=1, V=2, K=1)
+
+
+def gradient_check(rnn, ref, function, seed):
+    """Each gradient of ``function``'s case (run through ``rnn``) against central differences of
+    ``ref``'s forward, contracted with the case's upstream gradients."""
+    _, forward, ups, wrt, activations = BACKWARDS[function]
+    report = []
+    for sizes in (ONES, draw_sizes(np.random.default_rng(seed))):
+        got, _ = run_case(rnn, function, seed, sizes)
+        p = CASES[function][0](np.random.default_rng(seed), sizes)  # the same inputs
+        inputs = _without(p, *ups)
+        up = np.concatenate([np.ravel(p[u]) for u in ups]) if ups else None
+        names, analytic, numeric = [], [], []
+        for a in activations:
+            kw = {} if a is None else {"activation": a}
+
+            def f(v, x):
+                out = getattr(ref, forward)(**{**inputs, x: v}, **kw)
+                flat = np.concatenate([np.ravel(o) for o in out[:max(1, len(ups))]])
+                return flat if ups else flat[0]
+            for g, x in wrt.items():
+                names.append(g.format(a=a))
+                analytic.append(got[names[-1]])
+                numeric.append(ref.numerical_gradient(lambda v, x=x: f(v, x), inputs[x], up))
+        report.append(_grads(names, analytic, numeric) + " at "
+                      + " ".join(f"{k}={sizes[k]}" for k in ("N", "T", "d", "Dh")))
+    return "; ".join(report)

@@ -10,9 +10,11 @@ the script refuses to run if ``rnn_core`` was imported from anywhere else
 (an editable install of the reference is *appended* to ``sys.meta_path``, so
 ``sys.path`` wins, but this is checked, not assumed). ``CHECKS_PY`` (the
 grader's checks, written by :func:`rnn_assign.grader.write_tools`) is loaded by
-file path; the numerical gradient comes from ``REF_DIR/gradcheck.py``, the
-reference ``rnn_core``, loaded under another package name so that it and the
-reference modules it imports never mix with the submission's.
+file path. ``REF_DIR`` is the reference ``rnn_core``: it is loaded first, under
+another package name, so that it and the modules it imports never mix with the
+submission's. Each check is called as ``check(rnn, ref)``, with both wrapped in
+the checks' ``Namespace``: the random checks compare with ``ref``, and the
+numerical gradient is ``ref``'s.
 One JSON line per check is appended to ``OUT.jsonl`` and flushed at once: a run
 killed half-way still reports what it finished.
 """
@@ -27,23 +29,16 @@ import signal
 import sys
 import time
 import traceback
-import types
 
 class CheckTimeout(Exception):
     pass
 
 
-def _load(name, path, package=None):
-    """Load the module at ``path``; with ``package``, as ``package.name`` of a package whose
-    folder is ``path``'s, so that its relative imports (``from .validation import ...``)
-    load the reference files next to it."""
-    if package:
-        if package not in sys.modules:
-            pkg = types.ModuleType(package)
-            pkg.__path__ = [os.path.dirname(os.path.abspath(path))]
-            sys.modules[package] = pkg
-        name = f"{package}.{name}"
-    spec = importlib.util.spec_from_file_location(name, path)
+def _load(name, path, package=False):
+    """Load the file ``path`` as the module ``name``; with ``package``, ``path`` is a package's
+    ``__init__.py`` and its relative imports (``from .cells import ...``) load the files next to it."""
+    locations = [os.path.dirname(os.path.abspath(path))] if package else None
+    spec = importlib.util.spec_from_file_location(name, path, submodule_search_locations=locations)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -113,8 +108,8 @@ def main(argv=None) -> int:
     checks = _load("_assign_checks", args.checks)
     if args.seed is not None:
         checks.SEED = args.seed
-    numgrad = _load("gradcheck", os.path.join(args.reference, "gradcheck.py"),
-                    package="_assign_reference").numerical_gradient
+    ref = checks.Namespace(_load("_assign_reference", os.path.join(args.reference, "__init__.py"),
+                                 package=True))
     sys.path.insert(0, root)
     sys.modules.pop("rnn_core", None)
     try:
@@ -145,7 +140,7 @@ def main(argv=None) -> int:
             start = time.perf_counter()
             signal.setitimer(signal.ITIMER_REAL, args.check_timeout)
             try:
-                detail, passed = check(rnn, numgrad), True
+                detail, passed = check(rnn, ref), True
             except NotImplementedError:
                 detail, passed = "not implemented (raise NotImplementedError)", False
             except BaseException as exc:  # noqa: BLE001 - report every failure, never stop

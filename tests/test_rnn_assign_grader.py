@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rnn_assign import checks
@@ -25,28 +26,30 @@ def edition1(tmp_path_factory):
     return out
 
 
-def test_runner_loads_the_reference_gradcheck_apart_from_the_submission(tmp_path):
-    """The numerical gradient is the installed reference's: gradcheck.py is loaded under another
-    package name, with its relative imports (``from .validation import ...``) resolved next to
-    it, so the submission's rnn_core never provides it."""
+def test_runner_loads_the_reference_apart_from_the_submission(tmp_path):
+    """The reference rnn_core (what the random checks compare with, and the numerical gradient)
+    is loaded under another package name, with its relative imports (``from .cells import ...``)
+    resolved next to it, so the submission's rnn_core never provides any of it."""
     import importlib.resources
     import importlib.util
 
     import rnn_core
 
-    (tmp_path / "helper.py").write_text("H = 2\n")
-    (tmp_path / "gradcheck.py").write_text(
-        "from .helper import H\n\ndef numerical_gradient(f, x):\n    return H\n")
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "helper.py").write_text("H = 2\n")
+    (fake / "__init__.py").write_text("from .helper import H\n")
     runner_py = importlib.resources.files("rnn_assign").joinpath("runner.py")
     spec = importlib.util.spec_from_file_location("_test_runner", runner_py)
     runner = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(runner)
-    module = runner._load("gradcheck", tmp_path / "gradcheck.py", package="_test_reference")
-    assert module.numerical_gradient(None, None) == 2
-    ref = runner._load("gradcheck", Path(list(rnn_core.__path__)[0]) / "gradcheck.py",
-                       package="_test_reference_core")
-    assert ref.__name__ == "_test_reference_core.gradcheck"
-    assert ref.numerical_gradient(lambda v: float((v * v).sum()), [3.0]).tolist() == \
+    assert runner._load("_test_reference", fake / "__init__.py", package=True).H == 2
+    ref = runner._load("_test_reference_core", Path(list(rnn_core.__path__)[0]) / "__init__.py",
+                       package=True)
+    assert ref.__name__ == "_test_reference_core"
+    assert ref.numerical_gradient.__module__ == "_test_reference_core.gradcheck"
+    assert ref.rnn_step_forward is not rnn_core.rnn_step_forward
+    assert ref.numerical_gradient(lambda v: float((v * v).sum()), np.array([3.0])).tolist() == \
         pytest.approx([6.0])
 
 
@@ -356,3 +359,48 @@ def test_grade_head_fixed_values_name_the_bug(head_edition, tmp_path, old, new, 
     assert not report["passed"]
     fixed = [r for r in report["results"] if r["function"] == function and r["kind"] == "fixed"]
     assert any(not r["passed"] and detail in r["detail"] for r in fixed), report["results"]
+
+
+# --- chapters 1-7: the mutation suite's bugs -------------------------------------------------
+
+def _core_functions():
+    return [f for number in range(1, 8) for _, f in CHAPTERS[number].derives]
+
+
+@pytest.fixture(scope="module")
+def core_copy(tmp_path_factory):
+    """A copy of the reference rnn_core, which passes every check of chapters 1-7."""
+    import rnn_core
+
+    from rnn_assign.grader import run_checks
+
+    root = tmp_path_factory.mktemp("core")
+    shutil.copytree(list(rnn_core.__path__)[0], root / "rnn_core", ignore=shutil.ignore_patterns("__pycache__"))
+    run = run_checks(root, _core_functions(), seed=7)
+    assert run["reason"] is None and run["results"], run
+    assert all(r["passed"] for r in run["results"]), [r for r in run["results"] if not r["passed"]]
+    return root
+
+
+def _core_mutation_names():
+    from tests.test_mutations import MUTATIONS
+
+    return sorted(MUTATIONS)
+
+
+@pytest.mark.parametrize("name", _core_mutation_names())
+def test_grader_catches_the_core_mutations(core_copy, tmp_path, name):
+    """Every bug of the core mutation suite (a transposed dWh, the carried gradient forgotten,
+    repeated ids overwriting, the one-hot not subtracted, ...) fails a check of chapters 1-7."""
+    from rnn_assign.grader import run_checks
+    from tests.test_mutations import MUTATIONS
+
+    module, old, new = MUTATIONS[name]
+    shutil.copytree(core_copy, tmp_path / "sub")
+    path = tmp_path / "sub" / "rnn_core" / module
+    text = path.read_text()
+    assert text.count(old) == 1, (name, old)
+    path.write_text(text.replace(old, new))
+    run = run_checks(tmp_path / "sub", _core_functions(), seed=11)
+    assert run["reason"] is None, run
+    assert any(not r["passed"] for r in run["results"]), name
