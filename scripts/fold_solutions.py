@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # rnn_assign without an install
 
-from rnn_assign.folds import dumps, fold, normalised, unfold  # noqa: E402
+from rnn_assign.folds import dumps, fold, normalised, unfold  # noqa: E402, F401 (re-exported)
 
 
 def _read(path: Path) -> dict:
