@@ -153,15 +153,16 @@ def unfold_cell(cell: dict) -> list[dict]:
         text = "\n".join(lines[i + 1:j])
         if code:
             flush()
-            options = dict(o.split("=", 1) for o in code.group("options").split() if "=" in o)
-            unknown = set(code.group("options").split()) - {f"{k}={v}" for k, v in options.items()}
-            if unknown or set(options) - {"tags"}:
-                raise ValueError(f"cell {ident}: unknown option in {lines[i]!r}")
-            meta_code = {"tags": options["tags"].split(",")} if options.get("tags") else {}
+            meta_code = {}
+            for option in code.group("options").split():
+                key, equals, value = option.partition("=")
+                if key != "tags" or not equals or not value:
+                    raise ValueError(f"cell {ident}: unknown option {option!r} in {lines[i]!r}")
+                meta_code["tags"] = value.split(",")
             cells.append(with_id({"cell_type": "code", "execution_count": None,
                                   "metadata": meta_code, "outputs": [], "source": text}))
         else:
-            if prose and any(p.strip() for p in prose) or not cells or cells[-1]["cell_type"] != "code":
+            if any(p.strip() for p in prose) or not cells or cells[-1]["cell_type"] != "code":
                 raise ValueError(f"cell {ident}: an {OUTPUT_WORD} block must follow an "
                                  f"{CELL_WORD} block (blank lines only between them)")
             prose.clear()

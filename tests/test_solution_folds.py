@@ -157,6 +157,8 @@ def test_metadata_other_than_tags_cannot_be_folded_but_view_state_is_dropped():
     ([md(FOLDED_SOLUTION + "\nmore", "a")], "must be the whole cell"),
     ([md(FOLDED_SOLUTION.replace("```python rnn-cell\n", "```text rnn-output\n", 1), "a")],
      "must follow"),
+    ([md(FOLDED_SOLUTION.replace("```python rnn-cell\n", "```python rnn-cell hidden\n", 1), "a")],
+     "unknown option 'hidden'"),
 ])
 def test_malformed_solutions_are_refused(broken, message):
     with pytest.raises(ValueError, match=re.escape(message)):
