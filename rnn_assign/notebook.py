@@ -1,5 +1,9 @@
 """The student edition of a chapter notebook.
 
+It starts from the chapter's executable form (:func:`rnn_assign.folds.unfold`): the committed
+chapter folds each solution, code included, into one Markdown cell, and the steps below see the
+solution's code cells as cells again.
+
 1. Solution regions (``### BEGIN SOLUTION`` ... ``### END SOLUTION``) in any cell
    become nbgrader's stub, by nbgrader's own ``ClearSolutions`` preprocessor
    (``enforce_metadata=False``: the book's cells carry no nbgrader metadata).
@@ -22,6 +26,7 @@ import copy
 import json
 import re
 
+from .folds import unfold
 from .markers import CODE_STUB, TEXT_STUB, clear_solution_regions
 
 SELF_CHECK = "self-check"
@@ -125,7 +130,7 @@ def student_notebook(nb: dict, use_nbgrader: bool | None = None) -> tuple[dict, 
     uses nbgrader when it is installed. Returns the notebook and the engine
     used (``"nbgrader"`` or ``"fallback"``).
     """
-    nb = copy.deepcopy(nb)
+    nb = unfold(nb)  # a copy, in the executable form
     for cell in nb["cells"]:
         cell["source"] = _source(cell)
     nb["cells"] = remove_exercise_solutions(nb["cells"])

@@ -1,31 +1,31 @@
 """The chapter notebooks outside the book: in Colab, in JupyterLab without jupyterlab-myst.
 
-Those render Markdown as plain CommonMark. nbconvert's HTML exporter does the same, so a chapter
-rendered by nbconvert shows what a learner sees there:
+Those render Markdown as plain CommonMark, and so does nbconvert's HTML exporter: a chapter
+rendered by stock nbconvert (no template of ours) shows what a learner sees there, and here
 
 * every exercise reads as text (its maths rendered, not a code block of directive source);
-* no solution is in plain view: its Markdown sits in a closed ``<details>``, and its code cells
-  carry ``jupyter.source_hidden``/``outputs_hidden``, the nbformat fields JupyterLab opens
-  collapsed (nbconvert's own templates ignore them, so the render below adds them the way
-  JupyterLab shows them: a fold to click) and Colab's ``cellView: "form"``.
+* no line of any solution, prose, code or printed output, is visible outside a closed
+  ``<details>``: the committed chapters are folded (``rnn_assign/folds.py``), each solution one
+  Markdown cell in ``<details class="rnn-fold">``, its code and output as text blocks.
 
-``scripts/fold_solutions.py`` writes all of this; a failure here means: run it.
+``scripts/fold_solutions.py`` writes the folded form; a failure here means: run it.
 The second part executes the Colab install cell, read from the notebooks, on both branches.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import json
 import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 nbformat = pytest.importorskip("nbformat")
 nbconvert = pytest.importorskip("nbconvert")
-bs4 = pytest.importorskip("bs4")
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -35,8 +35,9 @@ NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 _spec = importlib.util.spec_from_file_location("fold_solutions", ROOT / "scripts" / "fold_solutions.py")
 fold_solutions = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fold_solutions)
+fold, unfold = fold_solutions.fold, fold_solutions.unfold
 
-# The test's own reading of the gated solutions, independent of the script's.
+# The test's own reading of the gated solutions, independent of the fold module's.
 START = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution-start\}[^\n]*\n(?:[ \t]*:[^\n]*\n)*[ \t]*\1[ \t]*$",
                    re.M)
 END = re.compile(r"^[ \t]*(`{3,}|:{3,})\{solution-end\}[^\n]*\n[ \t]*\1[ \t]*$", re.M)
@@ -57,40 +58,47 @@ def _read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def solution_pieces(nb: dict) -> list[str]:
-    """Lines of every solution (Markdown prose, code, text outputs), long enough to be telling.
+def _outputs(cell) -> list[str]:
+    lines = []
+    for out in cell.get("outputs", []):
+        lines += "".join(out.get("text", "") or out.get("data", {}).get("text/plain", "")).splitlines()
+    return lines
 
-    A line that also occurs outside the solutions (an output printed in the chapter's text as
-    well) tells nothing and is left out.
+
+def split_solutions(nb: dict) -> tuple[list[str], dict]:
+    """The lines of every solution (prose, code, printed output), and ``nb`` without them.
+
+    A solution runs from the line after its ``{solution-start}`` fence to the line before its
+    ``{solution-end}`` fence, across cells; a code cell in between is part of it, and in the
+    folded form its code and output are lines of the Markdown. The copy keeps everything else,
+    the fold markup and the directive fences included.
     """
-    inside_lines, outside_lines = _lines(nb)
-    public = " \n ".join(outside_lines)
-    # Lines short enough to occur in the visible text by chance ("```", "plt.show()") say nothing.
-    return [p for p in inside_lines if len(p) >= 25 and p not in public]
-
-
-def _lines(nb: dict) -> tuple[list[str], list[str]]:
-    pieces, public, inside = [], [], False
-    for cell in nb["cells"]:
+    lines, public, inside = [], json.loads(json.dumps(nb)), False
+    kept = []
+    for cell in public["cells"]:
         text = _source(cell)
-        if cell["cell_type"] == "code":
-            lines = text.splitlines()
-            for out in cell.get("outputs", []):
-                lines += "".join(out.get("text", "") or out.get("data", {}).get("text/plain", "")
-                                 ).splitlines()
-            (pieces if inside else public).extend(lines)
+        if cell["cell_type"] != "markdown":
+            if inside:
+                lines += text.splitlines() + _outputs(cell)
+            else:
+                kept.append(cell)
             continue
-        pos = 0
+        pos, out = 0, []
         while True:
             marker = (END if inside else START).search(text, pos)
             chunk = text[pos:marker.start() if marker else len(text)]
-            lines = [ln for ln in chunk.splitlines() if not FOLD_MARKUP.match(ln.strip())
-                     and not re.match(r"^[ \t]*(`{3,}|:{3,})|^:class:", ln)]
-            (pieces if inside else public).extend(lines)
+            if inside:
+                lines += chunk.splitlines()
+            else:
+                out.append(chunk)
             if not marker:
                 break
+            out.append(marker.group(0))
             inside, pos = not inside, marker.end()
-    return [_norm(p) for p in pieces], [_norm(p) for p in public]
+        cell["source"] = "".join(out)
+        kept.append(cell)
+    public["cells"] = kept
+    return [ln for ln in map(_norm, lines) if ln and not FOLD_MARKUP.match(ln)], public
 
 
 def exercise_bodies(nb: dict) -> list[str]:
@@ -104,60 +112,82 @@ def exercise_bodies(nb: dict) -> list[str]:
     return found
 
 
-# JupyterLab opens a cell whose metadata says source_hidden / outputs_hidden collapsed, behind a
-# placeholder to click; nbconvert's lab template ignores both fields. This template renders them
-# as JupyterLab shows them, as closed <details>, and changes nothing else.
-_JUPYTERLAB_FOLDS = r"""
-{%- extends 'index.html.j2' -%}
-{% block input_group -%}
-{%- if cell.metadata.get('jupyter', {}).get('source_hidden') -%}
-<details class="jp-source-hidden"><summary>code</summary>{{ super() }}</details>
-{%- else -%}{{ super() }}{%- endif -%}
-{%- endblock input_group %}
-{% block output_group -%}
-{%- if cell.metadata.get('jupyter', {}).get('outputs_hidden') -%}
-<details class="jp-outputs-hidden"><summary>outputs</summary>{{ super() }}</details>
-{%- else -%}{{ super() }}{%- endif -%}
-{%- endblock output_group %}
-"""
-
-
-def render(nb: dict, jupyterlab_folds: bool) -> str:
-    from jinja2 import DictLoader
+def render(nb: dict) -> str:
+    """``nb`` as stock nbconvert renders it (HTMLExporter, its default template)."""
     from nbconvert import HTMLExporter
 
-    node = nbformat.reads(json.dumps(nb), as_version=4)
-    if jupyterlab_folds:
-        exporter = HTMLExporter(extra_loaders=[DictLoader({"live.html.j2": _JUPYTERLAB_FOLDS})],
-                                template_file="live.html.j2")
-    else:
-        exporter = HTMLExporter()  # stock: Markdown as classic Jupyter renders it
-    body, _ = exporter.from_notebook_node(node)
+    body, _ = HTMLExporter().from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))
     return body
 
 
-def visible_text(html: str) -> str:
-    """What a reader sees before unfolding anything: closed <details> show only their summary."""
-    soup = bs4.BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "head"]):
-        tag.decompose()
-    for details in soup.find_all("details"):
-        if details.has_attr("open"):
-            continue
-        for child in list(details.children):
-            if getattr(child, "name", None) != "summary":
-                child.extract()
-    return _norm(soup.get_text(" "))
+class Reading(HTMLParser):
+    """What a reader sees before unfolding anything, line by line, and the text of code blocks.
+
+    The content of a ``<details>`` without ``open`` is hidden except its ``<summary>``; scripts
+    and styles are not text.
+    """
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.visible, self.code = [""], []
+        self._details = []  # per open <details>: True when it is closed (hides its content)
+        self._summary = 0
+        self._skip = 0
+        self._pre = 0
+        self.feed(html)
+        self.close()
+        self.lines = [ln for ln in map(_norm, "".join(self.visible).split("\n")) if ln]
+
+    def _hidden(self) -> bool:
+        # Inside a closed <details>, only the summary of the outermost closed one is shown.
+        closed = [i for i, hides in enumerate(self._details) if hides]
+        return bool(closed) and not (self._summary and len(closed) == 1
+                                     and closed[0] == len(self._details) - 1)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "details":
+            self._details.append("open" not in dict(attrs))
+        elif tag == "summary":
+            self._summary += 1
+        elif tag in ("pre", "code"):
+            self._pre += 1
+            self.code.append("")
+        if tag in ("p", "div", "br", "li", "pre", "tr", "h1", "h2", "h3", "h4", "summary", "details"):
+            self.visible.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag == "details" and self._details:
+            self._details.pop()
+        elif tag == "summary":
+            self._summary = max(0, self._summary - 1)
+        elif tag in ("pre", "code"):
+            self._pre = max(0, self._pre - 1)
+        if tag in ("p", "div", "li", "pre", "tr", "summary", "details"):
+            self.visible.append("\n")
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._pre and not self._hidden():
+            self.code[-1] += data
+        if not self._hidden():
+            self.visible.append(data)
 
 
-def code_blocks_text(html: str) -> str:
-    soup = bs4.BeautifulSoup(html, "html.parser")
-    return " ".join(_norm(p.get_text(" ")) for p in soup.find_all(["pre", "code"]))
+def unfolded_lines(nb: dict) -> list[str]:
+    """Lines the rendered ``nb`` shows in plain view that the same page without solutions lacks.
 
-
-def unfolded_in(html: str, pieces: list[str]) -> list[str]:
-    seen = visible_text(html)
-    return [p for p in pieces if p in seen]
+    The page without solutions is ``nb`` with every solution's lines taken out (fold markup and
+    directive fences kept): a closed fold then renders to its summary alone. Any line of a
+    solution that is visible makes the two differ.
+    """
+    _, public = split_solutions(nb)
+    seen, expected = Reading(render(nb)).lines, Reading(render(public)).lines
+    return [d[2:] for d in difflib.ndiff(expected, seen) if d.startswith("+ ")]
 
 
 # ------------------------------------------------------------------ the notebooks are folded
@@ -168,26 +198,50 @@ def test_fold_script_check_passes():
         "run: python scripts/fold_solutions.py book/*.ipynb")
 
 
+def _text_lines(nb: dict) -> list[str]:
+    """Every line of source and of text output, without fold markup and fence lines."""
+    lines = []
+    for cell in nb["cells"]:
+        lines += _source(cell).splitlines() + (_outputs(cell) if cell["cell_type"] == "code" else [])
+    return [ln for ln in lines if ln.strip() and not FOLD_MARKUP.match(ln)
+            and not re.match(r"^`{3,}(python rnn-cell.*|text rnn-output.*)?$", ln)]
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_fold_is_idempotent_and_keeps_the_text(path):
-    nb = _read(path)
-    once = fold_solutions.fold(nb)
-    assert fold_solutions.fold(once) == once
-    # Folding adds markup and metadata, nothing else: every line of text is still there.
-    before = [ln for c in nb["cells"] for ln in _source(c).splitlines() if ln.strip()]
-    after = [ln for c in once["cells"] for ln in _source(c).splitlines() if ln.strip()]
-    stripped = [ln for ln in after if not FOLD_MARKUP.match(ln)]
-    unfenced = lambda lines: [re.sub(r"^[`:]{3,}", "", ln) for ln in lines]  # noqa: E731
-    assert unfenced(stripped) == unfenced([ln for ln in before if not FOLD_MARKUP.match(ln)])
+    nb = fold_solutions.normalised(_read(path))
+    assert fold(nb) == nb
+    executable = unfold(nb)
+    assert fold(executable) == nb and fold(fold(executable)) == nb
+    assert sum(c["cell_type"] == "code" for c in executable["cells"]) > sum(
+        c["cell_type"] == "code" for c in nb["cells"]), f"{path.name}: no solution code cell"
+    # Unfolding moves text between Markdown and code cells, and drops markup; nothing else.
+    assert _text_lines(executable) == _text_lines(nb)
 
 
 def test_check_mode_fails_on_an_unfolded_notebook(tmp_path):
-    unfolded = fold_solutions.unfold(_read(CHAPTERS[0]))
     path = tmp_path / CHAPTERS[0].name
-    path.write_text(json.dumps(unfolded), encoding="utf-8")
+    path.write_text(json.dumps(unfold(_read(CHAPTERS[0]))), encoding="utf-8")
     assert fold_solutions.main(["--check", str(path)]) == 1
     assert fold_solutions.main([str(path)]) == 0
     assert fold_solutions.main(["--check", str(path)]) == 0
+    assert _read(path) == _read(CHAPTERS[0])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_solutions_hold_no_code_cell(path):
+    """In the committed file, each solution is one Markdown cell, inside one closed fold."""
+    inside = False
+    for i, cell in enumerate(_read(path)["cells"]):
+        text = _source(cell)
+        if cell["cell_type"] != "markdown":
+            assert not inside, f"{path.name} cell {i}: a code cell inside a solution"
+            continue
+        starts, ends = len(START.findall(text)), len(END.findall(text))
+        assert starts == ends <= 1, f"{path.name} cell {i}: a solution spans cells"
+        if starts:
+            assert text.startswith('<details class="rnn-fold">\n<summary>Solution</summary>\n')
+            assert text.endswith("\n</details>") and text.count("<details") == 1
 
 
 # ------------------------------------------------------------------ what nbconvert shows
@@ -196,20 +250,18 @@ def test_check_mode_fails_on_an_unfolded_notebook(tmp_path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_nbconvert_shows_no_unfolded_solution(path):
     nb = _read(path)
-    pieces = solution_pieces(nb)
-    prose = solution_pieces({"cells": [c for c in nb["cells"] if c["cell_type"] == "markdown"]})
-    assert pieces and prose, f"{path.name}: no solutions found; the test reads nothing"
-    # Stock nbconvert: every line of solution prose is inside a closed <details>.
-    assert unfolded_in(render(nb, jupyterlab_folds=False), prose) == []
-    # With the cell folds JupyterLab honours, nothing of a solution is in plain view.
-    assert unfolded_in(render(nb, jupyterlab_folds=True), pieces) == []
+    lines, _ = split_solutions(nb)
+    code = [c for c in unfold(nb)["cells"] if c["cell_type"] == "code"]
+    assert lines and len(code) > sum(c["cell_type"] == "code" for c in nb["cells"]), (
+        f"{path.name}: no solutions found; the test reads nothing")
+    assert unfolded_lines(nb) == []
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
 def test_nbconvert_shows_exercises_as_text(path):
     nb = _read(path)
-    html = render(nb, jupyterlab_folds=False)
-    seen, code = visible_text(html), code_blocks_text(html)
+    reading = Reading(render(nb))
+    seen, code = " ".join(reading.lines), " ".join(map(_norm, reading.code))
     bodies = exercise_bodies(nb)
     assert bodies, f"{path.name}: no exercises found"
     assert "{exercise}" not in code, "an exercise renders as a code block of directive source"
@@ -221,47 +273,33 @@ def test_nbconvert_shows_exercises_as_text(path):
 
 
 def test_the_check_catches_an_unfolded_solution():
-    """The same checks on the notebook without folds: the solutions are in plain view."""
-    nb = fold_solutions.unfold(_read(CHAPTERS[0]))
-    pieces = solution_pieces(nb)
-    assert unfolded_in(render(nb, jupyterlab_folds=False), pieces)
-    # Folded prose but code cells without the metadata: the code shows.
-    half = fold_solutions.fold(nb)
-    for cell in half["cells"]:
-        cell.get("metadata", {}).pop("jupyter", None)
-    code = [p for p in pieces if p not in solution_pieces(
-        {"cells": [c for c in nb["cells"] if c["cell_type"] == "markdown"]})]
-    assert unfolded_in(render(half, jupyterlab_folds=True), code)
+    """The same checks on notebooks that show solutions: each kind of line is caught."""
+    nb = _read(CHAPTERS[0])
+    # The executable form has no folds: prose, code and printed output are in plain view.
+    executable = unfold(nb)
+    leaked = unfolded_lines(executable)
+    code_cells = [c for c in executable["cells"] if c["cell_type"] == "code"
+                  and not any(c["source"] == d["source"] for d in nb["cells"])]
+    prose = [ln for ln in split_solutions(nb)[0]  # lines with no markup render as written
+             if len(ln) > 40 and re.fullmatch(r"[A-Za-z][\w ,.;:()'-]*", ln)
+             and not any(ln in _norm(c["source"]) for c in code_cells)]
+    assert prose and set(prose) <= set(leaked)
+    assert all(_norm(c["source"].splitlines()[0]) in leaked for c in code_cells)
+    assert all(_norm(_outputs(c)[-1]) in leaked for c in code_cells if _outputs(c))
+    # A fold closed too early: the solution's printed output is outside it.
+    cut = json.loads(json.dumps(nb))
+    cell = next(c for c in cut["cells"] if "```text rnn-output" in _source(c))
+    text = _source(cell).replace("\n</details>", "")
+    cell["source"] = text.replace("```text rnn-output", "</details>\n\n```text rnn-output", 1)
+    output = text.split("```text rnn-output\n", 1)[1].split("\n", 1)[0]
+    assert unfolded_lines(cut) and _norm(output) in unfolded_lines(cut)
     # And a backtick-fenced exercise is a code block, which the exercise check refuses.
     raw = json.loads(json.dumps(nb))
-    for cell in raw["cells"]:
-        if cell["cell_type"] == "markdown":
-            cell["source"] = re.sub(r"^:::\{exercise\}(.*?)^:::$", r"```{exercise}\1```",
-                                    _source(cell), flags=re.M | re.S)
-    assert "{exercise}" in code_blocks_text(render(raw, jupyterlab_folds=False))
-
-
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
-def test_solution_code_cells_fold_in_jupyterlab_and_colab(path):
-    nb = _read(path)
-    inside, checked = False, 0
-    for i, cell in enumerate(nb["cells"]):
-        text = _source(cell)
-        if cell["cell_type"] == "markdown":
-            for m in re.finditer(r"\{solution-(start|end)\}", text):
-                inside = m.group(1) == "start"
-            continue
-        meta = cell.get("metadata", {})
-        hidden = meta.get("jupyter", {})
-        if inside:
-            checked += 1
-            assert hidden.get("source_hidden") is True and hidden.get("outputs_hidden") is True, (
-                f"{path.name} cell {i}: solution code not collapsed for JupyterLab")
-            assert meta.get("cellView") == "form", f"{path.name} cell {i}: not hidden in Colab"
-        else:
-            assert not hidden.get("source_hidden") and "cellView" not in meta, (
-                f"{path.name} cell {i}: a cell outside any solution is hidden")
-    assert checked, f"{path.name}: no code cell inside a solution"
+    for c in raw["cells"]:
+        if c["cell_type"] == "markdown":
+            c["source"] = re.sub(r"^:::\{exercise\}(.*?)^:::$", r"```{exercise}\1```",
+                                 _source(c), flags=re.M | re.S)
+    assert "{exercise}" in " ".join(Reading(render(raw)).code)
 
 
 # ------------------------------------------------------------------ the Colab install cell

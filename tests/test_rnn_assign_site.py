@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from rnn_assign.folds import fold
 from tests._assign_support import PY, ROOT
 
 
@@ -60,11 +62,13 @@ def test_hide_solutions_extension_builds_a_solution_free_site(tmp_path_factory):
 
     tmp_path = tmp_path_factory.mktemp("minibook")
     outputs = tmp_path_factory.mktemp("builds")
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: page\n")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nchapters:\n  - file: page\n  - file: folded\n")
     (tmp_path / "_config.yml").write_text(
         "title: mini\nexecute:\n  execute_notebooks: 'off'\nsphinx:\n  extra_extensions:\n"
-        "    - sphinx_exercise\n  local_extensions:\n"
+        "    - sphinx_exercise\n    - sphinx.ext.autodoc\n  local_extensions:\n"
         f"    hide_solutions: {ROOT / 'book' / '_ext'}\n"
+        f"    book_site: {ROOT / 'book' / '_ext'}\n"
         "  config:\n    hide_solutions: false\n")
     (tmp_path / "index.md").write_text(
         "# Mini\n\n```{exercise} Add\n:label: ex-add\nWhat is 1 + 1?\n```\n"
@@ -83,6 +87,11 @@ def test_hide_solutions_extension_builds_a_solution_free_site(tmp_path_factory):
         nbformat.v4.new_markdown_cell("SECRET-F\n```{solution-end}\n```\nVISIBLE-NB"),
     ]
     nbformat.write(nb, tmp_path / "page.ipynb")
+    # The same page as a chapter is committed: the solution folded into one Markdown cell.
+    folded = json.loads(json.dumps(nb).replace("SECRET-", "FOLDED-").replace("# Page", "# Folded")
+                        .replace("ex-mul", "ex-fold"))
+    folded["cells"][2]["source"] = folded["cells"][2]["source"].replace("VISIBLE-NB", "VISIBLE-FOLD")
+    nbformat.write(nbformat.from_dict(fold(folded)), tmp_path / "folded.ipynb")
     config = write_student_config(tmp_path / "_config.yml", outputs / "student.yml")
     jb = Path(PY).parent / "jupyter-book"
     html = {}
@@ -92,9 +101,10 @@ def test_hide_solutions_extension_builds_a_solution_free_site(tmp_path_factory):
                               capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         base = outputs / name / "_build" / "html"
-        html[name] = (base / "index.html").read_text() + (base / "page.html").read_text()
-    for secret in "ABCDEF":
-        assert f"SECRET-{secret}" in html["teacher"]
-        assert f"SECRET-{secret}" not in html["student"]
+        html[name] = "".join((base / f"{page}.html").read_text() for page in ("index", "page", "folded"))
+    for secret in [f"SECRET-{c}" for c in "ABCDEF"] + [f"FOLDED-{c}" for c in "CDEF"]:
+        assert secret in html["teacher"]
+        assert secret not in html["student"]
     assert "VISIBLE-AFTER" in html["student"] and "VISIBLE-NB" in html["student"]
+    assert "VISIBLE-FOLD" in html["student"] and "rnn-fold" not in html["teacher"]
 

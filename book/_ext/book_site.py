@@ -19,11 +19,14 @@ contract (``__contract__``) is put at the top of the docstring as one line.
 script twice under Jupyter Book 1, and the second copy throws "Identifier
 'THEBE_JS_URL' has already been declared" in every reader's console.
 
-4. Solution folds for live notebooks only. scripts/fold_solutions.py wraps each
-solution's Markdown in ``<details class="rnn-fold"><summary>...</summary>`` ...
-``</details>`` so that Colab and plain JupyterLab show it folded. The book has
-sphinx-exercise's dropdown already; these raw HTML nodes are removed before
-sphinx-exercise gathers a gated solution, so the page is what it was without them.
+5. Solution folds for live notebooks only. A committed chapter is folded (rnn_assign/folds.py):
+each solution is one Markdown cell wrapped in ``<details class="rnn-fold"><summary>Solution
+</summary>`` ... ``</details>``, its code and printed output written as ``python rnn-cell`` and
+``text rnn-output`` blocks, so that Colab, plain JupyterLab, nbconvert and GitHub show it folded.
+The book has sphinx-exercise's dropdown already; these raw HTML nodes are removed before
+sphinx-exercise gathers a gated solution, so the dropdown holds the solution's prose, its code
+and its output (as static blocks: the book runs the folded form, where a solution's code does
+not run; nbval runs and checks it, book/conftest.py).
 """
 
 from __future__ import annotations
