@@ -1,8 +1,8 @@
 """``pytest --nbval`` on this folder's notebooks runs and checks their executable form.
 
-A committed chapter is folded (``rnn_assign/folds.py``): the code of each exercise solution is
+A committed chapter is folded (``rnn_book/folds.py``): the code of each exercise solution is
 a Markdown code block, followed by what it printed. Under ``--nbval`` this hook has nbval read
-each notebook through :func:`rnn_assign.folds.unfold`, so every code cell of the chapter runs,
+each notebook through :func:`rnn_book.folds.unfold`, so every code cell of the chapter runs,
 the solutions' cells included, in the chapter's order, and each stored output, the printed
 answers inside the folds included, is compared strictly. The items keep the committed file's
 name (``book/ch04_backprop_step.ipynb::Cell 37``); the number counts the code cells of the
@@ -25,7 +25,7 @@ def _executable_collector():
     import nbformat
     from nbval import plugin
 
-    from rnn_assign.folds import unfold
+    from rnn_book.folds import unfold
 
     class Unfolding:
         """nbformat, as nbval's collector sees it: ``read`` returns the executable form."""

@@ -1,6 +1,6 @@
 """The student edition of a chapter notebook.
 
-It starts from the chapter's executable form (:func:`rnn_assign.folds.unfold`): the committed
+It starts from the chapter's executable form (:func:`rnn_book.folds.unfold`): the committed
 chapter folds each solution, code included, into one Markdown cell, and the steps below see the
 solution's code cells as cells again.
 
@@ -26,7 +26,7 @@ import copy
 import json
 import re
 
-from .folds import unfold
+from rnn_book.folds import unfold
 from .markers import CODE_STUB, TEXT_STUB, clear_solution_regions
 
 SELF_CHECK = "self-check"

@@ -5,7 +5,9 @@
 * :mod:`rnn_book.diagrams`: every diagram, drawn by code;
 * :mod:`rnn_book.flow_plots`: plots of gradient flow (chapters 6 and 7);
 * :mod:`rnn_book.table`: which chapter derives which function (the instructor page,
-  the student editions and the grader of :mod:`rnn_assign` read it).
+  the student editions and the grader of :mod:`rnn_assign` read it);
+* :mod:`rnn_book.folds`: a chapter's two forms, folded (committed: each exercise solution one
+  closed ``<details>``) and executable (solutions as code cells, for nbval and the editions).
 
 Importing this package, ``show_source`` or the table loads no matplotlib; the figure
 modules do.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Re-execute chapters on a fresh kernel (after changing rnn_core) and store the outputs.
-# Each notebook is unfolded into its executable form (rnn_assign/folds.py: the solutions' code
+# Each notebook is unfolded into its executable form (rnn_book/folds.py: the solutions' code
 # as code cells) in a hidden copy next to it (the kernel's working directory is the notebook's
 # folder, which the chapters read data/ from), executed there, and folded back into place, so
 # that the printed answers inside the folded solutions come from this run too. The per-cell

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fold or unfold the exercise solutions of chapter notebooks (the forms: rnn_assign/folds.py).
+"""Fold or unfold the exercise solutions of chapter notebooks (the forms: rnn_book/folds.py).
 
 The committed chapters are *folded*: each solution is one Markdown cell inside
 ``<details class="rnn-fold"><summary>Solution</summary> ... </details>``, its code cells written
@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # rnn_assign without an install
 
-from rnn_assign.folds import dumps, fold, normalised, unfold  # noqa: E402, F401 (re-exported)
+from rnn_book.folds import dumps, fold, normalised, unfold  # noqa: E402, F401 (re-exported)
 
 
 def _read(path: Path) -> dict:

@@ -32,7 +32,7 @@ def _loaded(statement):
 @pytest.mark.parametrize("statement, allowed", [
     ("import rnn_core", []),
     ("import rnn_core.charlm", []),
-    ("import rnn_book, rnn_book.table", []),
+    ("import rnn_book, rnn_book.table, rnn_book.folds", []),
     ("from rnn_book import show_source", []),
     ("import rnn_assign.grader, rnn_assign.edition, rnn_assign.launch, rnn_assign.__main__", []),
     ("import rnn_book.diagrams.cell, rnn_book.flow_plots", ["matplotlib"]),

@@ -5,7 +5,7 @@ rendered by stock nbconvert (no template of ours) shows what a learner sees ther
 
 * every exercise reads as text (its maths rendered, not a code block of directive source);
 * no line of any solution, prose, code or printed output, is visible outside a closed
-  ``<details>``: the committed chapters are folded (``rnn_assign/folds.py``), each solution one
+  ``<details>``: the committed chapters are folded (``rnn_book/folds.py``), each solution one
   Markdown cell in ``<details class="rnn-fold">``, its code and output as text blocks.
 
 ``scripts/fold_solutions.py`` writes the folded form; a failure here means: run it.

@@ -3,7 +3,7 @@
 nbval checks that each notebook reproduces its outputs; these tests check that
 the outputs and metadata are the kind the book promises: run top to bottom,
 no errors, every figure captioned and described, nothing that another BLAS
-would change at the last digit. They read the executable form (rnn_assign/folds.py), in
+would change at the last digit. They read the executable form (rnn_book/folds.py), in
 which the code cells folded into the solutions' Markdown are cells again.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_assign.folds import unfold
+from rnn_book.folds import unfold
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))

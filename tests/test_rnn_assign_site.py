@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_assign.folds import fold
+from rnn_book.folds import fold
 from tests._assign_support import PY, ROOT
 
 

@@ -1,4 +1,4 @@
-"""The folded and executable forms of a chapter (rnn_assign/folds.py), and the truth of both.
+"""The folded and executable forms of a chapter (rnn_book/folds.py), and the truth of both.
 
 The committed chapter is folded: a solution's code and printed output are Markdown text. Their
 truth is kept by nbval, which runs the executable form (book/conftest.py); the last test here
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_assign.folds import dumps, fold, is_folded, normalised, unfold
+from rnn_book.folds import dumps, fold, is_folded, normalised, unfold
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"

@@ -19,7 +19,7 @@ contract (``__contract__``) is put at the top of the docstring as one line.
 script twice under Jupyter Book 1, and the second copy throws "Identifier
 'THEBE_JS_URL' has already been declared" in every reader's console.
 
-5. Solution folds for live notebooks only. A committed chapter is folded (rnn_assign/folds.py):
+5. Solution folds for live notebooks only. A committed chapter is folded (rnn_book/folds.py):
 each solution is one Markdown cell wrapped in ``<details class="rnn-fold"><summary>Solution
 </summary>`` ... ``</details>``, its code and printed output written as ``python rnn-cell`` and
 ``text rnn-output`` blocks, so that Colab, plain JupyterLab, nbconvert and GitHub show it folded.
