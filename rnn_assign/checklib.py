@@ -250,6 +250,7 @@ def _train_inputs(r, s):
                 clip=float(r.uniform(1e-3, 1e-2)))  # far below the gradient norm: it clips
 
 
+#: function -> ``(inputs, call)``: one case per graded function (see above).
 CASES = {
     "rnn_step_forward": (lambda r, s: _rnn(r, s, step=True), _per_activation(
         lambda m, p, a: {"h_next": m.rnn_step_forward(**p, activation=a)[0]})),

@@ -1,6 +1,6 @@
 """Function-level checks run by the grader (never shipped to students).
 
-Four kinds per function, built from one table of cases (:data:`rnn_assign.checklib.CASES`):
+Three kinds per function, built from one table of cases (:data:`rnn_assign.checklib.CASES`):
 
 * **fixed**: fixed inputs whose expected outputs were worked out by hand (the arithmetic is
   in the comments) or in closed form, so a failure names the bug's value; and float32 in,
@@ -11,11 +11,12 @@ Four kinds per function, built from one table of cases (:data:`rnn_assign.checkl
 * **gradient**: a backward pass against central differences of the *reference* forward (the
   reference :func:`rnn_core.gradcheck.numerical_gradient`, never the submission's).
 
-Every check is called as ``check(rnn, ref)``: ``rnn`` is a :class:`Namespace` over the
-submission's ``rnn_core``, ``ref`` one over the grader's installed reference, which the runner
-loads under another package name so that the two never mix. This module holds the answers (the
-hand-worked values), so the student editions do not contain it: they get ``check.py``, built
-from :mod:`rnn_assign.student_checks`. Both are joined with :mod:`rnn_assign.checklib` into one
+Every check is called as ``check(rnn, ref)``: ``rnn`` is a
+:class:`~rnn_assign.checklib.Namespace` over the submission's ``rnn_core``, ``ref`` one over
+the grader's installed reference, which the runner loads under another package name so that
+the two never mix. This module holds the answers (the hand-worked values), so the student
+editions do not contain it: they get ``check.py``, built from
+:mod:`rnn_assign.student_checks`. Both are joined with :mod:`rnn_assign.checklib` into one
 self-contained script (numpy only) by :func:`rnn_assign.edition.standalone`.
 """
 

@@ -49,7 +49,8 @@ def _seed(function):
 
 
 def known(function):
-    """The outputs of ``function``'s case at :data:`FIXED_SIZES`, for the known-answer digests."""
+    """The outputs of ``function``'s case at :data:`~rnn_assign.checklib.FIXED_SIZES`, for the
+    known-answer digests."""
     return lambda rnn, own: KnownAnswer(run_case(rnn, function, _seed(function), FIXED_SIZES)[0])
 
 
