@@ -526,7 +526,7 @@ def agrees_with_reference(function):
 
 
 def _gradient(function):
-    k = zlib.crc32(function.encode())
+    k = zlib.crc32(function.encode()) + 1  # not the random check's sizes
     return lambda rnn, ref: gradient_check(rnn, ref, function, k if SEED is None else [int(SEED), k])
 
 

@@ -32,9 +32,9 @@ CHECK_HEADER = '''\
 """Check your functions for chapter {n}: python check.py (exit status 0 when all pass).
 
 Gradient checks compare your backward passes with numerical gradients, property
-checks test shapes, dtypes and invariants, and known-answer checks compare your
-outputs on the fixed inputs below with fingerprints (SHA-256 digests) of the right
-outputs. Your instructor grades with further checks on inputs drawn at grading time.
+checks test dtypes, inputs left unchanged and invariants, and known-answer checks
+compare the shapes of your outputs on the fixed inputs below, and fingerprints
+(SHA-256 digests) of their values, with the right outputs'. Your instructor grades with further checks on inputs drawn at grading time.
 """
 FUNCTIONS = {functions!r}
 DIGESTS = {digests}
@@ -48,9 +48,9 @@ if __name__ == "__main__":
 
 KIND_TEXT = {
     "gradient": "gradient checks: your backward pass against numerical gradients",
-    "property": "property checks: shapes, dtypes, inputs left unchanged, invariants",
-    "known": "known-answer checks: your outputs on fixed inputs against fingerprints of "
-             "the right answers",
+    "property": "property checks: dtypes, inputs left unchanged, invariants",
+    "known": "known-answer checks: your outputs on fixed inputs against the shapes and "
+             "fingerprints of the right answers",
 }
 
 README = """\

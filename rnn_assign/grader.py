@@ -4,9 +4,10 @@ Each submission is copied into a fresh temporary folder and run there by
 ``runner.py`` with a time limit, a cap on its output, limits on file size and
 memory, its own process group (killed afterwards, children included) and a
 minimal environment. The checks (:func:`rnn_assign.edition.standalone`), the runner
-and the numerical gradient are the grader's own: the checks and the runner are
-written next to the copy, the numerical gradient is loaded from the installed
-reference ``rnn_core``, never from the submission. A canary file next to the
+and the reference are the grader's own: the checks and the runner are written next to
+the copy, and the installed reference ``rnn_core`` (what the random checks compare with,
+and the numerical gradient) is loaded under another package name, never from the
+submission. A canary file next to the
 copy, and a listing of the submitted folder, show whether the code deleted or
 changed anything outside the copy.
 

@@ -9,10 +9,11 @@ table of cases (:data:`rnn_assign.checklib.CASES`):
   computes (:func:`rnn_assign.edition.known_digests`): the inputs are visible, the answers not;
 * **gradient**: a backward pass against central differences of the edition's own forward pass
   (``numerical_gradient`` from ``rnn_core.gradcheck``);
-* **property**: float32 kept and inputs unchanged, and the invariants below.
+* **property**: float32 kept and inputs unchanged, and the invariants below (shapes are
+  reported by the known-answer check).
 
-Checks are called as ``check(rnn, own)``, both the edition's ``rnn_core`` (the grader passes
-its reference as the second). The grader does not use these: it runs :mod:`rnn_assign.checks`,
+Checks are called as ``check(rnn, own)``, both the edition's ``rnn_core`` (the edition builder
+passes the reference as both, to compute the digests). The grader does not use these: it runs :mod:`rnn_assign.checks`,
 which the editions do not contain, with randomised checks drawn at grading time.
 """
 
