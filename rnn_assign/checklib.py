@@ -394,8 +394,8 @@ def run_case(m, function, seed, sizes=None, dtype=None):
     return out, s
 
 
-#: Outputs that are Python floats by design, whatever the inputs' dtype: the loss of
-#: ``softmax_cross_entropy`` and the global norm of ``clip_gradients``.
+#: The outputs that are Python floats by design, whatever the dtype of the inputs (the loss of
+#: ``softmax_cross_entropy`` and the global norm of ``clip_gradients``).
 PYTHON_FLOATS = {"softmax_cross_entropy": "loss", "clip_gradients": "norm"}
 
 
