@@ -173,7 +173,7 @@ def _step_of(p, cell="rnn"):
 
 
 def _rnn(r, s, up=None, step=False):
-    p = rnn_inputs(r, d=s["d"], Dh=s["Dh"], N=s["N"], T=s["T"])
+    p = rnn_inputs(r, d=s["d"], Dh=s["Dh"], N=s["N"], T=1 if step else s["T"])
     if step:
         p = _step_of(p)
     if up:
@@ -182,7 +182,7 @@ def _rnn(r, s, up=None, step=False):
 
 
 def _gated(r, s, cell, ups=(), step=False):
-    p = gated_inputs(r, cell, N=s["N"], T=s["T"], d=s["d"], Dh=s["Dh"])
+    p = gated_inputs(r, cell, N=s["N"], T=1 if step else s["T"], d=s["d"], Dh=s["Dh"])
     if step:
         p = _step_of(p, cell)
     for up in ups:
@@ -378,20 +378,28 @@ def _arrays(value, name):
     return []
 
 
+class _Sizes(dict):
+    """Sizes that remember which of them were read."""
+
+    def __getitem__(self, key):
+        self.read = getattr(self, "read", set()) | {key}
+        return super().__getitem__(key)
+
+
 def run_case(m, function, seed, sizes=None, dtype=None):
     """``(outputs, sizes)`` of ``CASES[function]`` run through ``m``, with inputs drawn from
     ``np.random.default_rng(seed)`` at ``sizes`` (drawn from the same generator when None) and
-    cast to ``dtype``. Fails if the call modified any input."""
+    cast to ``dtype``; the sizes returned are those the inputs used. Fails if the call modified
+    any input."""
     rng = np.random.default_rng(seed)
-    s = draw_sizes(rng) if sizes is None else sizes
+    s = _Sizes(draw_sizes(rng) if sizes is None else sizes)
     inputs, call = CASES[function]
     p = _cast(inputs(rng, s), dtype)
-    keep = _arrays(p, "")
-    keep = [(name, a.copy()) for name, a in keep]
+    keep = [(name, a.copy()) for name, a in _arrays(p, "")]
     out = call(m, p)
     for (name, a), (_, before) in zip(_arrays(p, ""), keep):
         _unchanged(name, a, before)
-    return out, s
+    return out, {k: v for k, v in s.items() if k in getattr(s, "read", ())}
 
 
 #: The outputs that are Python floats by design, whatever the dtype of the inputs (the loss of
@@ -458,7 +466,7 @@ def gradient_check(rnn, ref, function, seed):
     _, forward, ups, wrt, activations = BACKWARDS[function]
     report = []
     for sizes in (ONES, draw_sizes(np.random.default_rng(seed))):
-        got, _ = run_case(rnn, function, seed, sizes)
+        got, used = run_case(rnn, function, seed, sizes)
         p = CASES[function][0](np.random.default_rng(seed), sizes)  # the same inputs
         inputs = _without(p, *ups)
         up = np.concatenate([np.ravel(p[u]) for u in ups]) if ups else None
@@ -475,5 +483,5 @@ def gradient_check(rnn, ref, function, seed):
                 analytic.append(got[names[-1]])
                 numeric.append(ref.numerical_gradient(lambda v, x=x: f(v, x), inputs[x], up))
         report.append(_grads(names, analytic, numeric) + " at "
-                      + " ".join(f"{k}={sizes[k]}" for k in ("N", "T", "d", "Dh")))
+                      + " ".join(f"{k}={v}" for k, v in used.items()))
     return "; ".join(report)
