@@ -82,11 +82,6 @@ def _close(name, got, expected, tol=FIXED_TOL):
                              f"expected {np.round(expected, 4).tolist()}")
 
 
-def _shape(name, got, shape):
-    if np.shape(got) != tuple(shape):
-        raise AssertionError(f"{name}: shape {np.shape(got)}, expected {tuple(shape)}")
-
-
 def _unchanged(name, before, after):
     if not np.array_equal(before, after):
         raise AssertionError(f"{name} was modified")

@@ -33,8 +33,9 @@ CHECK_HEADER = '''\
 
 Gradient checks compare your backward passes with numerical gradients, property
 checks test dtypes, inputs left unchanged and invariants, and known-answer checks
-compare the shapes of your outputs on the fixed inputs below, and fingerprints
-(SHA-256 digests) of their values, with the right outputs'. Your instructor grades with further checks on inputs drawn at grading time.
+compare your outputs on the fixed inputs below with the shapes and fingerprints
+(SHA-256 digests) of the right outputs. Your instructor grades with further checks
+on inputs drawn at grading time.
 """
 FUNCTIONS = {functions!r}
 DIGESTS = {digests}
@@ -148,7 +149,8 @@ def _requirement_pins(names=("numpy", "matplotlib", "threadpoolctl", "tqdm")) ->
 
 
 def known_digests(functions) -> dict:
-    """Shapes and fingerprints of the reference outputs of the known-answer checks of ``functions``."""
+    """Shapes and fingerprints of the reference outputs of the known-answer checks of
+    ``functions``."""
     import rnn_core
 
     from . import checklib, student_checks
