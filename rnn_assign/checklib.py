@@ -382,10 +382,10 @@ class _Sizes(dict):
 
 
 def run_case(m, function, seed, sizes=None, dtype=None):
-    """``(outputs, sizes)`` of ``CASES[function]`` run through ``m``, with inputs drawn from
-    ``np.random.default_rng(seed)`` at ``sizes`` (drawn from the same generator when None) and
-    cast to ``dtype``; the sizes returned are those the inputs used. Fails if the call modified
-    any input."""
+    """``(outputs, sizes, inputs)`` of ``CASES[function]`` run through ``m``, with inputs drawn
+    from ``np.random.default_rng(seed)`` at ``sizes`` (drawn from the same generator when None)
+    and cast to ``dtype``; the sizes returned are those the inputs used. Fails if the call
+    modified any input."""
     rng = np.random.default_rng(seed)
     s = _Sizes(draw_sizes(rng) if sizes is None else sizes)
     inputs, call = CASES[function]
@@ -394,7 +394,7 @@ def run_case(m, function, seed, sizes=None, dtype=None):
     out = call(m, p)
     for (name, a), (_, before) in zip(_arrays(p, ""), keep):
         _unchanged(name, a, before)
-    return out, {k: v for k, v in s.items() if k in getattr(s, "read", ())}
+    return out, {k: v for k, v in s.items() if k in getattr(s, "read", ())}, p
 
 
 #: The outputs that are Python floats by design, whatever the dtype of the inputs (the loss of
@@ -406,7 +406,7 @@ def float32_check(function):
     """float32 in, float32 out for every floating-point output of ``function`` (but
     :data:`PYTHON_FLOATS`); no input modified."""
     def check(rnn, ref):
-        out, _ = run_case(rnn, function, 5, FIXED_SIZES, np.float32)
+        out, _, _ = run_case(rnn, function, 5, FIXED_SIZES, np.float32)
         for name, value in out.items():
             if name.startswith(PYTHON_FLOATS.get(function, "\0")):
                 continue
@@ -461,8 +461,7 @@ def gradient_check(rnn, ref, function, seed):
     _, forward, ups, wrt, activations = BACKWARDS[function]
     report = []
     for sizes in (ONES, draw_sizes(np.random.default_rng(seed))):
-        got, used = run_case(rnn, function, seed, sizes)
-        p = CASES[function][0](np.random.default_rng(seed), sizes)  # the same inputs
+        got, used, p = run_case(rnn, function, seed, sizes)
         inputs = _without(p, *ups)
         up = np.concatenate([np.ravel(p[u]) for u in ups]) if ups else None
         names, analytic, numeric = [], [], []

@@ -31,6 +31,8 @@ import re
 import sys
 from pathlib import Path
 
+from rnn_book.folds import source as _source
+
 TAG = "hide-output"
 CHAPTER_GLOB = "ch[0-9][0-9]_*.ipynb"
 #: Text files, relative to the repository root, whose repository URLs are kept in sync.
@@ -129,11 +131,6 @@ def expected_cell(nb: dict, url: str) -> str:
 def chapters(book: Path) -> list[Path]:
     """The chapter notebooks ``book/chNN_*.ipynb``, in order."""
     return sorted(Path(book).glob(CHAPTER_GLOB))
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def first_code_cell(nb: dict) -> dict | None:

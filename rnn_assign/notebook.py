@@ -26,7 +26,9 @@ import copy
 import json
 import re
 
+from rnn_book.folds import source as _source
 from rnn_book.folds import unfold
+
 from .markers import CODE_STUB, TEXT_STUB, clear_solution_regions
 
 SELF_CHECK = "self-check"
@@ -48,11 +50,6 @@ _END = re.compile(r"^[ \t]*" + _FENCE + r"\{solution-end\}.*?^[ \t]*(?P=fence)[ 
                   re.M | re.S)
 _WHOLE = re.compile(r"^[ \t]*" + _FENCE + r"\{solution\}.*?^[ \t]*(?P=fence)[ \t]*$\n?",
                     re.M | re.S)
-
-
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def _tags(cell) -> list:

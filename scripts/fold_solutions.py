@@ -24,9 +24,9 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # rnn_assign without an install
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # rnn_book without an install
 
-from rnn_book.folds import dumps, fold, normalised, unfold  # noqa: E402, F401 (re-exported)
+from rnn_book.folds import dumps, fold, normalised, unfold  # noqa: E402
 
 
 def _read(path: Path) -> dict:
