@@ -8,10 +8,10 @@
 
 CHAPTER is a number or a notebook file name; chapters plug in through one table,
 :data:`rnn_book.table.CHAPTERS`. A function a chapter derives has its whole body
-between solution markers (:mod:`rnn_assign.markers`). The grader runs
-:mod:`rnn_assign.checks` (with answers; never shipped), the students' ``check.py``
-is :mod:`rnn_assign.student_checks` (without); both are joined with
-:mod:`rnn_assign.checklib`, the helpers they share. Commands that read the
+between solution markers (:mod:`rnn_assign.markers`). The grader and the students' ``check.py`` run the same
+checks (:mod:`rnn_assign.checks`, joined with :mod:`rnn_assign.checklib`): the grader
+compares with the reference on inputs drawn at grading time, ``check.py`` with known
+answers. Commands that read the
 repository (the book's notebooks, ``_config.yml``) take it from the current
-directory or ``--root``. nbgrader is optional (``requirements-instructor.txt``).
+directory or ``--root``.
 """

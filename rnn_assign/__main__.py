@@ -57,11 +57,6 @@ def main(argv=None) -> int:
                    help="repository root: the notebook is ROOT/book/CHAPTER (default: .)")
     s.add_argument("--keep-later", action="store_true",
                    help="leave the solutions of later chapters in the rnn_core copy")
-    engine = s.add_mutually_exclusive_group()
-    engine.add_argument("--nbgrader", dest="use_nbgrader", action="store_const", const=True,
-                        help="require nbgrader's ClearSolutions (default: use it when installed)")
-    engine.add_argument("--no-nbgrader", dest="use_nbgrader", action="store_const", const=False,
-                        help="use the built-in equivalent of ClearSolutions")
 
     g = sub.add_parser("grade", help="grade one or many submitted folders")
     g.add_argument("chapter")
@@ -133,16 +128,14 @@ def main(argv=None) -> int:
             return 2
         try:
             manifest = make_edition(chapter, Path(args.out), keep_later=args.keep_later,
-                                    use_nbgrader=args.use_nbgrader, overwrite=args.force,
-                                    book_dir=args.root / "book")
-        except (FileExistsError, NotADirectoryError, ImportError) as exc:
+                                    overwrite=args.force, book_dir=args.root / "book")
+        except (FileExistsError, NotADirectoryError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         for w in manifest["warnings"]:
             print("warning:", w, file=sys.stderr)
         print(f"chapter {chapter.number} student edition in {args.out}: stubbed "
-              f"{', '.join(manifest['stubbed']) or 'nothing'} "
-              f"(notebook: {manifest['notebook_engine'] or 'none'})")
+              f"{', '.join(manifest['stubbed']) or 'nothing'}")
         return 0
 
     from .grader import (

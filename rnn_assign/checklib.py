@@ -1,10 +1,9 @@
-"""What the student's and the grader's checks share: written once, shipped inside each.
+"""How the checks draw a graded function's inputs and run them: one case per function.
 
-The student's ``check.py`` is this module followed by :mod:`rnn_assign.student_checks`;
-the grader's ``checks.py`` is this module followed by :mod:`rnn_assign.checks`
-(:func:`rnn_assign.edition.standalone` joins them). So this module, like those two,
-imports numpy and the standard library only, never ``rnn_core``: the checks are
-handed the code under test as ``rnn``, a :class:`Namespace` over a submission's
+The grader's ``checks.py`` and the student's ``check.py`` are this module followed by
+:mod:`rnn_assign.checks` (:func:`rnn_assign.edition.standalone` joins them). So this module,
+like that one, imports numpy and the standard library only, never ``rnn_core``: the checks
+are handed the code under test as ``rnn``, a :class:`Namespace` over a submission's
 ``rnn_core``.
 """
 
@@ -87,13 +86,6 @@ def _unchanged(name, before, after):
         raise AssertionError(f"{name} was modified")
 
 
-def rnn_inputs(rng, d=3, Dh=4, N=2, T=3, scale=0.6):
-    """Inputs and weights of an RNN: x (N, T, d), h0 (N, Dh), Wh, We, b1."""
-    return dict(x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * scale,
-                Wh=rng.normal(size=(Dh, Dh)) * scale, We=rng.normal(size=(Dh, d)) * scale,
-                b1=rng.normal(size=Dh) * 0.3)
-
-
 class _PlainSGD:
     """``p - lr * g``: the checks' own optimiser, so a train check does not rest on optim.py."""
 
@@ -105,36 +97,12 @@ class _PlainSGD:
         return {k: params[k] - lr * grads[k] for k in params}
 
 
-# --- inputs of the gated cells and of the head ----------------------------------------------
-
-GATES = {"lstm": 4, "gru": 3}
-
-
-def gated_inputs(rng, cell, N=2, T=3, d=3, Dh=4, scale=0.6):
-    """Inputs and weights of an LSTM (x, h0, Wh, We, b1, c0) or a GRU (x, h0, Wh, We, b_ih, b_hh),
-    PyTorch's layout: Wh (G*Dh, Dh), We (G*Dh, d) with G = 4 or 3 gate blocks."""
-    G = GATES[cell]
-    p = dict(x=rng.normal(size=(N, T, d)), h0=rng.normal(size=(N, Dh)) * scale,
-             Wh=rng.normal(size=(G * Dh, Dh)) * scale, We=rng.normal(size=(G * Dh, d)) * scale)
-    if cell == "lstm":
-        p.update(b1=rng.normal(size=G * Dh) * 0.3, c0=rng.normal(size=(N, Dh)))
-    else:
-        p.update(b_ih=rng.normal(size=G * Dh) * 0.3, b_hh=rng.normal(size=G * Dh) * 0.3)
-    return p
-
-
-def head_inputs(rng, N=2, T=3, Dh=3, K=2):
-    """Inputs of the head: h (N, T, Dh), U (Dh, K), b2 (K,), y (N, K)."""
-    return dict(h=rng.normal(size=(N, T, Dh)), U=rng.normal(size=(Dh, K)),
-                b2=rng.normal(size=K), y=rng.normal(size=(N, K)))
-
-
 # --- one case per function: inputs drawn from an rng, and the outputs that must agree ---------
 # ``CASES[f] = (inputs, call)``: ``inputs(rng, s)`` draws the arguments at the sizes ``s``, and
 # ``call(m, p)`` runs them through the namespace ``m``, returning every output by name. The
 # student's check.py runs each case at fixed sizes and compares the outputs with digests of the
-# reference's (known answers: the answers stay hidden); the grader draws the sizes from its
-# seed and compares with the reference itself, loaded apart from the submission.
+# reference's (known answers); the grader draws the sizes from its seed and compares with the
+# reference itself, loaded apart from the submission.
 
 #: Sizes of the student's known-answer cases.
 FIXED_SIZES = dict(N=2, T=4, d=3, Dh=4, V=5, K=2)
@@ -167,21 +135,26 @@ def _step_of(p, cell="rnn"):
     return {k: values[k] for k in names}
 
 
-def _rnn(r, s, up=None, step=False):
-    p = rnn_inputs(r, d=s["d"], Dh=s["Dh"], N=s["N"], T=1 if step else s["T"])
-    if step:
-        p = _step_of(p)
-    if up:
-        p[up] = r.normal(size=(s["N"], s["Dh"]) if step else (s["N"], s["T"], s["Dh"]))
-    return p
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
-def _gated(r, s, cell, ups=(), step=False):
-    p = gated_inputs(r, cell, N=s["N"], T=1 if step else s["T"], d=s["d"], Dh=s["Dh"])
+def _cell(r, s, cell="rnn", ups=(), step=False):
+    """Inputs and weights of a cell at the sizes ``s`` in PyTorch's layout (``G`` gate blocks
+    stacked in ``Wh`` and ``We``): x, h0, Wh, We, then b1, or b_ih and b_hh (GRU), and c0 (LSTM);
+    with ``step``, those of one step (x_t, h_prev, ...); and the upstream gradients ``ups``."""
+    N, T, d, Dh, G = s["N"], 1 if step else s["T"], s["d"], s["Dh"], GATES[cell]
+    p = dict(x=r.normal(size=(N, T, d)), h0=r.normal(size=(N, Dh)) * 0.6,
+             Wh=r.normal(size=(G * Dh, Dh)) * 0.6, We=r.normal(size=(G * Dh, d)) * 0.6)
+    if cell == "gru":
+        p.update(b_ih=r.normal(size=G * Dh) * 0.3, b_hh=r.normal(size=G * Dh) * 0.3)
+    else:
+        p.update(b1=r.normal(size=G * Dh) * 0.3)
+    if cell == "lstm":
+        p.update(c0=r.normal(size=(N, Dh)))
     if step:
         p = _step_of(p, cell)
     for up in ups:
-        p[up] = r.normal(size=(s["N"], s["Dh"]) if step else (s["N"], s["T"], s["Dh"]))
+        p[up] = r.normal(size=(N, Dh) if step else (N, T, Dh))
     return p
 
 
@@ -252,9 +225,9 @@ def _train_inputs(r, s):
 
 #: function -> ``(inputs, call)``: one case per graded function (see above).
 CASES = {
-    "rnn_step_forward": (lambda r, s: _rnn(r, s, step=True), _per_activation(
+    "rnn_step_forward": (lambda r, s: _cell(r, s, step=True), _per_activation(
         lambda m, p, a: {"h_next": m.rnn_step_forward(**p, activation=a)[0]})),
-    "rnn_forward": (_rnn, _per_activation(lambda m, p, a: {"h": m.rnn_forward(**p, activation=a)[0]})),
+    "rnn_forward": (_cell, _per_activation(lambda m, p, a: {"h": m.rnn_forward(**p, activation=a)[0]})),
     "softmax": (lambda r, s: dict(x=r.normal(size=(s["N"], s["T"], s["V"])) * 3 + r.normal() * 50),
                 lambda m, p: {"softmax": m.softmax(p["x"])}),
     "embedding_forward": (lambda r, s: dict(ids=r.integers(0, s["V"], size=(s["N"], s["T"])),
@@ -269,7 +242,7 @@ CASES = {
                           mask=np.arange(s["N"] * s["T"]).reshape(s["N"], s["T"]) % 3 != 1),
         lambda m, p: {**_named(("loss", "dtheta"), m.softmax_cross_entropy(p["theta"], p["y"])),
                       **_named(("loss (masked)", "dtheta (masked)"), m.softmax_cross_entropy(**p))}),
-    "rnn_step_backward": (lambda r, s: _rnn(r, s, up="dh_next", step=True), _per_activation(
+    "rnn_step_backward": (lambda r, s: _cell(r, s, ups=["dh_next"], step=True), _per_activation(
         lambda m, p, a: _backward("rnn_step_forward", "rnn_step_backward", ["dh_next"],
                                   ("dx_t", "dh_prev", "dWh", "dWe", "db1"), activation=a)(m, p))),
     "affine_backward": (lambda r, s: dict(CASES_INPUTS["affine_forward"](r, s),
@@ -278,13 +251,13 @@ CASES = {
     "embedding_backward": (lambda r, s: dict(CASES_INPUTS["embedding_forward"](r, s),
                                              dx=r.normal(size=(s["N"], s["T"], s["d"]))),
                            _backward("embedding_forward", "embedding_backward", ["dx"], ("dE",))),
-    "backprop_recurrence": (lambda r, s: _rnn(r, s, up="dh"), _per_activation(
+    "backprop_recurrence": (lambda r, s: _cell(r, s, ups=["dh"]), _per_activation(
         lambda m, p, a: _named(("da", "dh0", "total"), m.backprop_recurrence(
             p["dh"], m.rnn_forward(**_without(p, "dh"), activation=a)[1], keep_total=True)))),
-    "rnn_backward": (lambda r, s: _rnn(r, s, up="dh"), _per_activation(
+    "rnn_backward": (lambda r, s: _cell(r, s, ups=["dh"]), _per_activation(
         lambda m, p, a: _backward("rnn_forward", "rnn_backward", ["dh"],
                                   ("dx", "dh0", "dWh", "dWe", "db1"), activation=a)(m, p))),
-    "truncated_rnn_backward": (lambda r, s: _rnn(r, s, up="dh"), _per_activation(lambda m, p, a: {
+    "truncated_rnn_backward": (lambda r, s: _cell(r, s, ups=["dh"]), _per_activation(lambda m, p, a: {
         # window 3 leaves a shorter last window unless 3 divides T; T and T + 3 are full BPTT
         f"{k} (window {label})": v
         for w, label in ((1, "1"), (3, "3"), (p["x"].shape[1], "T"), (p["x"].shape[1] + 3, "T+3"))
@@ -311,26 +284,28 @@ CASES = {
         lambda m, p: {"ids": m.sample_ids(_permutation_model(m, p["perm"]),
                                           np.random.default_rng(p["seed"]), 7, prefix=p["prefix"])}),
     "train": (_train_inputs, _tiny_run),
-    "lstm_step_forward": (lambda r, s: _gated(r, s, "lstm", step=True),
+    "lstm_step_forward": (lambda r, s: _cell(r, s, "lstm", step=True),
                           lambda m, p: _named(("h_next", "c_next"), m.lstm_step_forward(**p)[:2])),
-    "lstm_step_backward": (lambda r, s: _gated(r, s, "lstm", ("dh_next", "dc_next"), step=True),
+    "lstm_step_backward": (lambda r, s: _cell(r, s, "lstm", ("dh_next", "dc_next"), step=True),
                            _backward("lstm_step_forward", "lstm_step_backward", ["dh_next", "dc_next"],
                                      ("dx_t", "dh_prev", "dc_prev", "dWh", "dWe", "db1"))),
-    "lstm_forward": (lambda r, s: _gated(r, s, "lstm"), lambda m, p: {
+    "lstm_forward": (lambda r, s: _cell(r, s, "lstm"), lambda m, p: {
         "h": m.lstm_forward(**p)[0], "h (c0 = None)": m.lstm_forward(**{**p, "c0": None})[0]}),
-    "lstm_backward": (lambda r, s: _gated(r, s, "lstm", ("dh",)),
+    "lstm_backward": (lambda r, s: _cell(r, s, "lstm", ("dh",)),
                       _backward("lstm_forward", "lstm_backward", ["dh"],
                                 ("dx", "dh0", "dWh", "dWe", "db1", "dc0"))),
-    "gru_step_forward": (lambda r, s: _gated(r, s, "gru", step=True),
+    "gru_step_forward": (lambda r, s: _cell(r, s, "gru", step=True),
                          lambda m, p: {"h_next": m.gru_step_forward(**p)[0]}),
-    "gru_step_backward": (lambda r, s: _gated(r, s, "gru", ("dh_next",), step=True),
+    "gru_step_backward": (lambda r, s: _cell(r, s, "gru", ("dh_next",), step=True),
                           _backward("gru_step_forward", "gru_step_backward", ["dh_next"],
                                     ("dx_t", "dh_prev", "dWh", "dWe", "db_ih", "db_hh"))),
-    "gru_forward": (lambda r, s: _gated(r, s, "gru"), lambda m, p: {"h": m.gru_forward(**p)[0]}),
-    "gru_backward": (lambda r, s: _gated(r, s, "gru", ("dh",)),
+    "gru_forward": (lambda r, s: _cell(r, s, "gru"), lambda m, p: {"h": m.gru_forward(**p)[0]}),
+    "gru_backward": (lambda r, s: _cell(r, s, "gru", ("dh",)),
                      _backward("gru_forward", "gru_backward", ["dh"],
                                ("dx", "dh0", "dWh", "dWe", "db_ih", "db_hh"))),
-    "mse_head_forward": (lambda r, s: head_inputs(r, N=s["N"], T=s["T"], Dh=s["Dh"], K=s["K"]),
+    "mse_head_forward": (lambda r, s: dict(h=r.normal(size=(s["N"], s["T"], s["Dh"])),
+                                           U=r.normal(size=(s["Dh"], s["K"])), b2=r.normal(size=s["K"]),
+                                           y=r.normal(size=(s["N"], s["K"]))),
                          lambda m, p: _named(("loss", "cache.yhat"), (lambda o: (o[0], o[1].yhat))(
                              m.mse_head_forward(**p)))),
     "mse_head_backward": (lambda r, s: dict(CASES_INPUTS["mse_head_forward"](r, s),

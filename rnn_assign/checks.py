@@ -1,35 +1,39 @@
-"""Function-level checks run by the grader (never shipped to students).
+"""The checks of every graded function: the grader runs them, and the student's ``check.py`` is them.
 
-Three kinds per function, built from one table of cases (:data:`rnn_assign.checklib.CASES`):
+Built from one table of cases (:data:`rnn_assign.checklib.CASES`), each function has
 
-* **fixed**: fixed inputs whose expected outputs were worked out by hand (the arithmetic is
-  in the comments) or in closed form, so a failure names the bug's value; and float32 in,
-  float32 out;
-* **random**: the case's inputs, sizes included, drawn from :data:`SEED`, which the grader
-  picks at grading time, compared with the reference ``rnn_core`` on the same inputs, so an
-  implementation that hard-codes the outputs of the student's known-answer checks fails;
-* **gradient**: a backward pass against central differences of the *reference* forward (the
-  reference :func:`rnn_core.gradcheck.numerical_gradient`, never the submission's).
+* **fixed** checks: small inputs whose expected outputs were worked out by hand (the arithmetic
+  is in the comments) or in closed form, so a failure names the bug's value; and float32 in,
+  float32 out with no input modified;
+* a **gradient** check: a backward pass against central differences of a forward pass;
+* a check that hard-coded outputs cannot pass. The grader's is **random**: the case's inputs,
+  sizes included, drawn from :data:`SEED`, which it picks at grading time, compared with the
+  reference ``rnn_core``. The student's is **known**: the case at fixed sizes, compared with the
+  shapes and digests of the reference outputs, which the edition builder computes
+  (:func:`rnn_assign.edition.known_digests`).
 
-Every check is called as ``check(rnn, ref)``: ``rnn`` is a
-:class:`~rnn_assign.checklib.Namespace` over the submission's ``rnn_core``, ``ref`` one over
-the grader's installed reference, which the runner loads under another package name so that
-the two never mix. This module holds the answers (the hand-worked values), so the student
-editions do not contain it: they get ``check.py``, built from
-:mod:`rnn_assign.student_checks`. Both are joined with :mod:`rnn_assign.checklib` into one
-self-contained script (numpy only) by :func:`rnn_assign.edition.standalone`.
+:data:`CHECKS` are the grader's and :data:`STUDENT_CHECKS` the student's. Every check is called
+as ``check(rnn, ref)``, both :class:`~rnn_assign.checklib.Namespace` objects. In the grader
+``rnn`` is the submission and ``ref`` the installed reference, which the runner loads under
+another package name so that the two never mix; the gradient check differentiates ``ref``'s
+forward. In ``check.py`` both are the edition's own ``rnn_core``. The hand-worked values are no
+secret (the book is public, see the instructor page): what a student cannot know is the grader's
+seed. This module and :mod:`rnn_assign.checklib` are joined into one self-contained script
+(numpy only) by :func:`rnn_assign.edition.standalone`, for the grader and for ``check.py``.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 import zlib
 
 import numpy as np
 
-from .checklib import (BACKWARDS, CASES, FLOAT32, _close, _PlainSGD, float32_check, gradient_check,
-                       run_case)
+from .checklib import (BACKWARDS, CASES, FIXED_SIZES, FLOAT32, KnownAnswer, Namespace, _close,
+                       _PlainSGD, digest, float32_check, gradient_check, run_case)
 
 #: Seed of the random and gradient checks, set by the runner (``--seed``); None: fixed seeds.
 SEED = None
@@ -508,15 +512,19 @@ def mse_head_backward_fixed(rnn, ref):
     return "dloss = 1 and 3: dh[:, -1] = dloss (9/2, -3/2), dh[:, 0] = 0, dU = dloss/2, db2 = dloss"
 
 
-# --- the table ------------------------------------------------------------------------------
+# --- the tables ------------------------------------------------------------------------------
+
+def _seed(function, k=0):
+    """The seed of ``function``'s check number ``k``: from its name alone, or with the grader's SEED."""
+    k += zlib.crc32(function.encode())
+    return k if SEED is None else [int(SEED), k]
+
 
 def agrees_with_reference(function):
     """The case of ``function`` at sizes and inputs drawn from SEED: every output as the reference's."""
     def check(rnn, ref):
-        k = zlib.crc32(function.encode())
-        seed = k if SEED is None else [int(SEED), k]
-        mine, sizes, _ = run_case(rnn, function, seed)
-        expected, _, _ = run_case(ref, function, seed)
+        mine, sizes, _ = run_case(rnn, function, _seed(function))
+        expected, _, _ = run_case(ref, function, _seed(function))
         for name, value in expected.items():
             if name not in mine:
                 raise AssertionError(f"{name} is missing from the outputs")
@@ -525,9 +533,21 @@ def agrees_with_reference(function):
     return check
 
 
-def _gradient(function):
-    k = zlib.crc32(function.encode()) + 1  # not the random check's sizes
-    return lambda rnn, ref: gradient_check(rnn, ref, function, k if SEED is None else [int(SEED), k])
+def known(function):
+    """The outputs of ``function``'s case at :data:`~rnn_assign.checklib.FIXED_SIZES`, to compare
+    with the known-answer digests (:func:`run_one`)."""
+    return lambda rnn, ref: KnownAnswer(run_case(rnn, function, _seed(function), FIXED_SIZES)[0])
+
+
+def _checks(f, student):
+    gradient = (lambda rnn, ref: gradient_check(rnn, ref, f, _seed(f, 1)))  # not the random sizes
+    return ([("known", "fixed inputs", known(f))] if student else []) \
+        + [("fixed", d, c) for d, c in FIXED[f]] \
+        + ([("gradient", BACKWARDS[f][0] + (" (of your own forward)" if student else ""), gradient)]
+           if f in BACKWARDS else []) \
+        + ([] if student else [("random", "agrees with the reference at random sizes",
+                                agrees_with_reference(f))]) \
+        + ([("fixed", "float32 and no mutation", float32_check(f))] if f in FLOAT32 else [])
 
 
 FIXED = {
@@ -562,9 +582,52 @@ FIXED = {
     "mse_head_backward": [("two hand-worked sequences, dloss = 1 and 3", mse_head_backward_fixed)],
 }
 
-# function -> [(kind, description, check)]
-CHECKS = {f: [("fixed", d, c) for d, c in FIXED[f]]
-          + ([("gradient", BACKWARDS[f][0], _gradient(f))] if f in BACKWARDS else [])
-          + [("random", "agrees with the reference at random sizes", agrees_with_reference(f))]
-          + ([("fixed", "float32 and no mutation", float32_check(f))] if f in FLOAT32 else [])
-          for f in CASES}
+#: function -> [(kind, description, check)]: the grader's checks, and the student's.
+CHECKS = {f: _checks(f, student=False) for f in CASES}
+STUDENT_CHECKS = {f: _checks(f, student=True) for f in CASES}
+
+
+def run_one(rnn, function, kind, description, check, digests):
+    """``(passed, detail)`` of one of the student's checks; ``digests`` as in ``check.py``."""
+    try:
+        result = check(rnn, rnn)
+        if isinstance(result, KnownAnswer):
+            expected = digests.get(f"{function}: {description}", {})
+            for name, (shape, _) in sorted(expected.items()):
+                if name in result and list(np.shape(result[name])) != shape:
+                    return False, f"{name}: shape {np.shape(result[name])}, expected {tuple(shape)}"
+            wrong = [name for name, value in result.items()
+                     if [list(np.shape(value)), digest(value)] != expected.get(name)]
+            missing = sorted(set(expected) - set(result))
+            if wrong or missing:
+                return False, ("does not match the known answer: " + ", ".join(wrong + missing))
+            return True, f"{len(result)} outputs match the known answers"
+        return True, str(result)
+    except NotImplementedError:
+        return False, "not implemented (raise NotImplementedError)"
+    except Exception as exc:  # noqa: BLE001 - report every failure
+        text = f"{type(exc).__name__}: {exc}"
+        return False, text if len(text) <= 300 else text[:297] + "..."
+
+
+def main(functions, digests, here):
+    """``check.py``: the student's checks of ``functions`` on the ``rnn_core`` in folder ``here``."""
+    sys.path.insert(0, here)
+    sys.modules.pop("rnn_core", None)
+    import rnn_core
+
+    where = os.path.dirname(os.path.dirname(os.path.abspath(rnn_core.__file__)))
+    if where != os.path.abspath(here):
+        print(f"rnn_core was imported from {rnn_core.__file__}, not from this folder")
+        return 2
+    rnn = Namespace(rnn_core)
+    print(f"{'function':<24} {'kind':<9} {'result':<6} detail")
+    print("-" * 96)
+    passed = total = 0
+    for function in functions:
+        for kind, description, check in STUDENT_CHECKS.get(function, []):
+            ok, detail = run_one(rnn, function, kind, description, check, digests)
+            passed, total = passed + ok, total + 1
+            print(f"{function:<24} {kind:<9} {'PASS' if ok else 'FAIL':<6} {description}: {detail}")
+    print(f"\n{passed} of {total} checks pass")
+    return 0 if total and passed == total else 1

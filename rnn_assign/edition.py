@@ -3,9 +3,8 @@
 The edition holds the chapter notebook, a copy of ``rnn_core`` with the bodies
 of the chapter's functions (and later chapters') stubbed, a copy of ``rnn_book``
 (the notebook's figures and ``show_source``), and a ``check.py`` made of
-:mod:`rnn_assign.checklib` and :mod:`rnn_assign.student_checks`. It holds
-nothing of ``rnn_assign``: the grader's checks (:mod:`rnn_assign.checks`)
-contain the answers.
+:mod:`rnn_assign.checklib` and :mod:`rnn_assign.checks`: the grader's own checks, run
+with known answers (digests) where the grader compares with the reference.
 
 The packages are copied from where Python imports them (``importlib.resources``);
 the notebook comes from the book folder given (default: ``book/`` of the current
@@ -18,7 +17,6 @@ import ast
 import importlib.metadata
 import importlib.resources
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -31,11 +29,12 @@ from .notebook import student_notebook
 CHECK_HEADER = '''\
 """Check your functions for chapter {n}: python check.py (exit status 0 when all pass).
 
-Gradient checks compare your backward passes with numerical gradients, property
-checks test dtypes, inputs left unchanged and invariants, and known-answer checks
-compare your outputs on the fixed inputs below with the shapes and fingerprints
-(SHA-256 digests) of the right outputs. Your instructor grades with further checks
-on inputs drawn at grading time.
+Fixed checks compare your outputs with values worked out by hand (and check that
+float32 stays float32 and no input is modified), gradient checks compare your backward
+passes with numerical gradients, and known-answer checks compare your outputs on the
+fixed inputs below with the shapes and fingerprints (SHA-256 digests) of the right
+outputs. Your instructor grades with the same checks, and with inputs drawn at grading
+time in place of the known answers.
 """
 FUNCTIONS = {functions!r}
 DIGESTS = {digests}
@@ -48,8 +47,9 @@ if __name__ == "__main__":
 """
 
 KIND_TEXT = {
+    "fixed": "fixed checks: your outputs on small inputs against values worked out by hand; "
+             "float32 kept, inputs left unchanged",
     "gradient": "gradient checks: your backward pass against numerical gradients",
-    "property": "property checks: dtypes, inputs left unchanged, invariants",
     "known": "known-answer checks: your outputs on fixed inputs against the shapes and "
              "fingerprints of the right answers",
 }
@@ -100,8 +100,7 @@ SELF_CHECK_TEXT = """
 They carry the tag `self-check`, which JupyterLab shows only in the property
 inspector (the gear icon in the right sidebar) and Colab not at all; you can
 recognise them as the cells that print a sentence ending in `True` or `False`
-(or stop with an `AssertionError`), such as
-`{example}`. Run them once your code is in."""
+(or stop with an `AssertionError`). Run them once your code is in."""
 
 
 def package_dir(name: str) -> Path:
@@ -153,12 +152,12 @@ def known_digests(functions) -> dict:
     ``functions``."""
     import rnn_core
 
-    from . import checklib, student_checks
+    from . import checklib, checks
 
     rnn = checklib.Namespace(rnn_core)
     out = {}
     for function in functions:
-        for kind, description, check in student_checks.CHECKS.get(function, []):
+        for kind, description, check in checks.STUDENT_CHECKS.get(function, []):
             if kind == "known":
                 out[f"{function}: {description}"] = {
                     k: [list(np.shape(v)), checklib.digest(v)] for k, v in check(rnn, rnn).items()}
@@ -166,11 +165,11 @@ def known_digests(functions) -> dict:
 
 
 def check_script(chapter: Chapter) -> str:
-    """The text of the edition's ``check.py``: the student checks, with no answers in them."""
+    """The text of the edition's ``check.py``: the student's checks and the known-answer digests."""
     mine = [f for _, f in chapter.derives]
     digests = json.dumps(known_digests(mine), indent=1, sort_keys=True)
     return (CHECK_HEADER.format(n=chapter.number, functions=mine, digests=digests)
-            + standalone("checklib", "student_checks") + CHECK_FOOTER)
+            + standalone("checklib", "checks") + CHECK_FOOTER)
 
 
 def _self_check_cells(nb: dict) -> list[str]:
@@ -179,23 +178,12 @@ def _self_check_cells(nb: dict) -> list[str]:
 
 
 def _readme(chapter: Chapter, stubbed, self_checks) -> str:
-    from .student_checks import CHECKS as STUDENT_CHECKS
+    from .checks import STUDENT_CHECKS
 
     mine = [f for _, f in chapter.derives]
     kinds = [k for k in KIND_TEXT
              if any(k == kind for f in mine for kind, _, _ in STUDENT_CHECKS.get(f, []))]
     later_stubbed = sorted(f for f in stubbed if f not in mine)
-    example = ""
-    for src in self_checks:
-        m = re.search(r'print\((f?"[^"\n]{8,70}"),', src)
-        if m:
-            example = "print(" + m.group(1) + ", ...)"
-            break
-    if not example:
-        prints = [ln.strip() for src in self_checks for ln in src.splitlines()
-                  if ln.strip().startswith("print(")]
-        if prints:
-            example = prints[0] if len(prints[0]) <= 90 else prints[0][:86] + " ..."
     return README.format(
         n=chapter.number, title=chapter.title, notebook=chapter.notebook,
         functions=", ".join(f"`{f}`" for f in mine) or "(no functions in this chapter)",
@@ -204,8 +192,7 @@ def _readme(chapter: Chapter, stubbed, self_checks) -> str:
                ", ".join(f"`{f}`" for f in later_stubbed) + "."),
         pins=_requirement_pins(),
         self_checks=("" if not self_checks else SELF_CHECK_TEXT.format(
-            count=f"{len(self_checks)} code cell{'s' if len(self_checks) > 1 else ''}",
-            example=example or "print(..., True)")),
+            count=f"{len(self_checks)} code cell{'s' if len(self_checks) > 1 else ''}")),
         kinds="\n".join(f"- {KIND_TEXT[k]}" for k in kinds) or "- (no checks)")
 
 
@@ -219,8 +206,7 @@ def _message(function: str, chapter: Chapter) -> str:
 
 
 def make_edition(chapter: Chapter, out: Path, *, keep_later: bool = False,
-                 use_nbgrader: bool | None = None, book_dir: Path = Path("book"),
-                 overwrite: bool = False) -> dict:
+                 book_dir: Path = Path("book"), overwrite: bool = False) -> dict:
     """Write the student edition of ``chapter`` into ``out``; return its manifest.
 
     ``book_dir``: the folder of the chapter notebooks (default: ``book/`` of the
@@ -252,11 +238,11 @@ def make_edition(chapter: Chapter, out: Path, *, keep_later: bool = False,
         path.write_text(text, encoding="utf-8")
         stubbed |= done
 
-    engine, self_checks = None, []
+    self_checks = []
     nb_path = Path(book_dir) / chapter.notebook
     if nb_path.exists():
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
-        nb, engine = student_notebook(nb, use_nbgrader)
+        nb = student_notebook(nb)
         self_checks = _self_check_cells(nb)
         (out / chapter.notebook).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
@@ -266,6 +252,6 @@ def make_edition(chapter: Chapter, out: Path, *, keep_later: bool = False,
     (out / "check.py").write_text(check_script(chapter), encoding="utf-8")
     (out / "README.md").write_text(_readme(chapter, stubbed, self_checks), encoding="utf-8")
     manifest = dict(chapter=chapter.number, notebook=chapter.notebook, functions=mine,
-                    stubbed=sorted(stubbed), notebook_engine=engine, warnings=warnings)
+                    stubbed=sorted(stubbed), warnings=warnings)
     (out / "assignment.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest

@@ -105,9 +105,9 @@ def marked_functions(package_dir) -> dict[str, str]:
 
 
 def clear_solution_regions(text: str, stub: str) -> tuple[str, bool]:
-    """nbgrader's ``ClearSolutions`` region logic for one cell, for when nbgrader is absent.
+    """nbgrader's ``ClearSolutions`` region logic for one cell (``text``).
 
-    Same rule as nbgrader 0.9: a line *containing* ``BEGIN SOLUTION`` starts a
+    The rule of nbgrader 0.9: a line *containing* ``BEGIN SOLUTION`` starts a
     region (replaced by ``stub``, indented like the marker), a line containing
     ``END SOLUTION`` ends it.
     """

@@ -5,10 +5,8 @@ chapter folds each solution, code included, into one Markdown cell, and the step
 solution's code cells as cells again.
 
 1. Solution regions (``### BEGIN SOLUTION`` ... ``### END SOLUTION``) in any cell
-   become nbgrader's stub, by nbgrader's own ``ClearSolutions`` preprocessor
-   (``enforce_metadata=False``: the book's cells carry no nbgrader metadata).
-   Without nbgrader, :func:`rnn_assign.markers.clear_solution_regions`
-   applies the same rule.
+   become nbgrader's stub, by the rule of nbgrader's ``ClearSolutions``
+   (:func:`rnn_assign.markers.clear_solution_regions`).
 2. sphinx-exercise solutions (``{solution-start}`` ... ``{solution-end}`` and the
    cells in between, or a one-cell ``{solution}`` directive) are removed; a
    code cell inside one that carries solution markers is kept, stubbed, for the
@@ -23,7 +21,6 @@ solution's code cells as cells again.
 from __future__ import annotations
 
 import copy
-import json
 import re
 
 from rnn_book.folds import source as _source
@@ -96,46 +93,15 @@ def remove_exercise_solutions(cells: list) -> list:
     return out
 
 
-def _nbgrader_clear(nb: dict) -> dict | None:
-    """Run nbgrader's ClearSolutions on ``nb``; ``None`` when nbgrader is not installed."""
-    try:
-        import nbformat
-        from nbgrader.preprocessors import ClearSolutions
-    except ImportError:
-        return None
-    node = nbformat.reads(json.dumps(nb), as_version=4)
-    node, _ = ClearSolutions(enforce_metadata=False).preprocess(node, {})
-    out = json.loads(nbformat.writes(node))
-    for cell in out["cells"]:
-        cell["source"] = _source(cell)
-    return out
-
-
-def _fallback_clear(nb: dict) -> dict:
-    nb = copy.deepcopy(nb)
-    for cell in nb["cells"]:
-        stub = CODE_STUB if cell["cell_type"] == "code" else TEXT_STUB
-        cell["source"], _ = clear_solution_regions(_source(cell), stub)
-    nb.get("metadata", {}).pop("celltoolbar", None)
-    return nb
-
-
-def student_notebook(nb: dict, use_nbgrader: bool | None = None) -> tuple[dict, str]:
-    """The student edition of notebook ``nb`` (a dict).
-
-    ``use_nbgrader``: True requires nbgrader, False uses the fallback, None
-    uses nbgrader when it is installed. Returns the notebook and the engine
-    used (``"nbgrader"`` or ``"fallback"``).
-    """
+def student_notebook(nb: dict) -> dict:
+    """The student edition of notebook ``nb`` (a dict, not modified)."""
     nb = unfold(nb)  # a copy, in the executable form
     for cell in nb["cells"]:
         cell["source"] = _source(cell)
     nb["cells"] = remove_exercise_solutions(nb["cells"])
-    cleared = None if use_nbgrader is False else _nbgrader_clear(nb)
-    if cleared is None and use_nbgrader:
-        raise ImportError("nbgrader is not installed: pip install -r requirements-instructor.txt")
-    engine = "nbgrader" if cleared is not None else "fallback"
-    nb = cleared if cleared is not None else _fallback_clear(nb)
+    for cell in nb["cells"]:
+        stub = CODE_STUB if cell["cell_type"] == "code" else TEXT_STUB
+        cell["source"], _ = clear_solution_regions(cell["source"], stub)
     edition = {"cell_type": "code", "execution_count": None, "id": "edition",
                "metadata": {"tags": ["student-edition"]}, "outputs": [], "source": EDITION_CELL}
     cells = []
@@ -149,4 +115,4 @@ def student_notebook(nb: dict, use_nbgrader: bool | None = None) -> tuple[dict, 
         first = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
         cells.insert(first, edition)
     nb["cells"] = cells
-    return nb, engine
+    return nb

@@ -4,8 +4,7 @@ A chapter plugs into the student editions, the grader, the instructor page and
 the dependency graph by adding one :class:`rnn_book.table.Chapter` entry to
 :data:`rnn_book.table.CHAPTERS`
 (and, for each function it derives, solution markers around its whole body and
-checks in :mod:`rnn_assign.checks` for the grader and in
-:mod:`rnn_assign.student_checks` for the students).
+checks in :mod:`rnn_assign.checks`, which the grader and the students' ``check.py`` run).
 """
 
 from __future__ import annotations

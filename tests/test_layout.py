@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("matplotlib", "tqdm", "threadpoolctl", "yaml", "nbgrader", "IPython")
+HEAVY = ("matplotlib", "tqdm", "threadpoolctl", "yaml", "IPython")
 
 
 def _loaded(statement):
