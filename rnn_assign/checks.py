@@ -582,8 +582,9 @@ FIXED = {
     "mse_head_backward": [("two hand-worked sequences, dloss = 1 and 3", mse_head_backward_fixed)],
 }
 
-#: function -> [(kind, description, check)]: the grader's checks, and the student's.
+#: The grader's checks, ``{function: [(kind, description, check), ...]}``.
 CHECKS = {f: _checks(f, student=False) for f in CASES}
+#: The student's checks (``check.py``), in the same form.
 STUDENT_CHECKS = {f: _checks(f, student=True) for f in CASES}
 
 
