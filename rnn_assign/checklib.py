@@ -3,39 +3,16 @@
 The grader's ``checks.py`` and the student's ``check.py`` are this module followed by
 :mod:`rnn_assign.checks` (:func:`rnn_assign.edition.standalone` joins them). So this module,
 like that one, imports numpy and the standard library only, never ``rnn_core``: the checks
-are handed the code under test as ``rnn``, a :class:`Namespace` over a submission's
-``rnn_core``.
+are handed the ``rnn_core`` under test as ``rnn`` (every name they use is at its top level).
 """
 
 import hashlib
-import importlib
 
 import numpy as np
 
 GRAD_TOL = 1e-6  # relative error of analytic vs numerical gradients, float64
 FIXED_TOL = 1e-9
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-MODULES = ("cells", "recurrent", "layers", "losses", "activations", "truncated", "clipping",
-           "gradient_flow", "optim", "model", "sampling", "ngram", "training", "data",
-           "gradcheck")
-
-
-class Namespace:
-    """``rnn_core``'s top level, then its submodules: ``rnn.truncated_rnn_backward`` works."""
-
-    def __init__(self, package):
-        self._sources = [package]
-        for name in MODULES:
-            try:
-                self._sources.append(importlib.import_module(f"{package.__name__}.{name}"))
-            except ImportError:
-                pass
-
-    def __getattr__(self, name):
-        for source in self._sources:
-            if hasattr(source, name):
-                return getattr(source, name)
-        raise AttributeError(f"rnn_core has no attribute {name!r}")
 
 
 class KnownAnswer(dict):

@@ -13,7 +13,7 @@ Built from one table of cases (:data:`rnn_assign.checklib.CASES`), each function
   (:func:`rnn_assign.edition.known_digests`).
 
 :data:`CHECKS` are the grader's and :data:`STUDENT_CHECKS` the student's. Every check is called
-as ``check(rnn, ref)``, both :class:`~rnn_assign.checklib.Namespace` objects. In the grader
+as ``check(rnn, ref)``, both ``rnn_core`` packages. In the grader
 ``rnn`` is the submission and ``ref`` the installed reference, which the runner loads under
 another package name so that the two never mix; the gradient check differentiates ``ref``'s
 forward. In ``check.py`` both are the edition's own ``rnn_core``. The hand-worked values are no
@@ -32,7 +32,7 @@ import zlib
 
 import numpy as np
 
-from .checklib import (BACKWARDS, CASES, FIXED_SIZES, FLOAT32, KnownAnswer, Namespace, _close,
+from .checklib import (BACKWARDS, CASES, FIXED_SIZES, FLOAT32, KnownAnswer, _close,
                        _PlainSGD, digest, float32_check, gradient_check, run_case)
 
 #: Seed of the random and gradient checks, set by the runner (``--seed``); None: fixed seeds.
@@ -621,13 +621,12 @@ def main(functions, digests, here):
     if where != os.path.abspath(here):
         print(f"rnn_core was imported from {rnn_core.__file__}, not from this folder")
         return 2
-    rnn = Namespace(rnn_core)
     print(f"{'function':<24} {'kind':<9} {'result':<6} detail")
     print("-" * 96)
     passed = total = 0
     for function in functions:
         for kind, description, check in STUDENT_CHECKS.get(function, []):
-            ok, detail = run_one(rnn, function, kind, description, check, digests)
+            ok, detail = run_one(rnn_core, function, kind, description, check, digests)
             passed, total = passed + ok, total + 1
             print(f"{function:<24} {kind:<9} {'PASS' if ok else 'FAIL':<6} {description}: {detail}")
     print(f"\n{passed} of {total} checks pass")

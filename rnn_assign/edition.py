@@ -154,13 +154,13 @@ def known_digests(functions) -> dict:
 
     from . import checklib, checks
 
-    rnn = checklib.Namespace(rnn_core)
     out = {}
     for function in functions:
         for kind, description, check in checks.STUDENT_CHECKS.get(function, []):
             if kind == "known":
+                outputs = check(rnn_core, rnn_core)
                 out[f"{function}: {description}"] = {
-                    k: [list(np.shape(v)), checklib.digest(v)] for k, v in check(rnn, rnn).items()}
+                    k: [list(np.shape(v)), checklib.digest(v)] for k, v in outputs.items()}
     return out
 
 

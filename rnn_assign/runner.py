@@ -12,9 +12,9 @@ the script refuses to run if ``rnn_core`` was imported from anywhere else
 grader's checks, written by :func:`rnn_assign.grader.write_tools`) is loaded by
 file path. ``REF_DIR`` is the reference ``rnn_core``: it is loaded first, under
 another package name, so that it and the modules it imports never mix with the
-submission's. Each check is called as ``check(rnn, ref)``, with both wrapped in
-the checks' ``Namespace``: the random checks compare with ``ref``, and the
-numerical gradient is ``ref``'s.
+submission's. Each check is called as ``check(rnn, ref)``, the submission's package
+and the reference: the random checks compare with ``ref``, and the numerical
+gradient is ``ref``'s.
 One JSON line per check is appended to ``OUT.jsonl`` and flushed at once: a run
 killed half-way still reports what it finished.
 """
@@ -108,8 +108,7 @@ def main(argv=None) -> int:
     checks = _load("_assign_checks", args.checks)
     if args.seed is not None:
         checks.SEED = args.seed
-    ref = checks.Namespace(_load("_assign_reference", os.path.join(args.reference, "__init__.py"),
-                                 package=True))
+    ref = _load("_assign_reference", os.path.join(args.reference, "__init__.py"), package=True)
     sys.path.insert(0, root)
     sys.modules.pop("rnn_core", None)
     try:
@@ -117,7 +116,7 @@ def main(argv=None) -> int:
         where = os.path.realpath(rnn_core.__file__)
         if not where.startswith(root + os.sep):
             raise ImportError(f"rnn_core was imported from {where}, not from {root}")
-        rnn = checks.Namespace(rnn_core)
+        rnn = rnn_core
     except BaseException as exc:  # a broken submission must still give a report
         for function in args.functions:
             emit(dict(function=function, kind="import", check="import rnn_core", passed=False,

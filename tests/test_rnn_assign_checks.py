@@ -24,11 +24,11 @@ def test_standalone_scripts_run_on_their_own(tmp_path):
     """The grader's checks.py and the student's check.py are checklib + checks, importing no
     neighbour."""
     text = standalone("checklib", "checks")
-    assert "from ." not in text and text.count("class Namespace") == 1
+    assert "from ." not in text and text.count("class KnownAnswer") == 1
     path = tmp_path / "checks.py"
     path.write_text(text)
     namespace = {"__name__": "bundle"}
     exec(compile(text, str(path), "exec"), namespace)
     assert set(namespace["CHECKS"]) == set(checks.CHECKS)
     assert set(namespace["STUDENT_CHECKS"]) == set(checks.STUDENT_CHECKS)
-    assert namespace["Namespace"].__doc__ == checklib.Namespace.__doc__
+    assert namespace["KnownAnswer"].__doc__ == checklib.KnownAnswer.__doc__
