@@ -76,7 +76,7 @@ class _PlainSGD:
 
 # --- one case per function: inputs drawn from an rng, and the outputs that must agree ---------
 # ``CASES[f] = (inputs, call)``: ``inputs(rng, s)`` draws the arguments at the sizes ``s``, and
-# ``call(m, p)`` runs them through the namespace ``m``, returning every output by name. The
+# ``call(m, p)`` runs them through the ``rnn_core`` package ``m``, returning every output by name. The
 # student's check.py runs each case at fixed sizes and compares the outputs with digests of the
 # reference's (known answers); the grader draws the sizes from its seed and compares with the
 # reference itself, loaded apart from the submission.
@@ -188,7 +188,8 @@ def _tiny_run(m, p):
     model = m.CharRNN(p["params"], "tanh")
     config = m.TrainConfig(steps=2, lr=p["lr"], clip=p["clip"], eval_every=100, eval_streams=2)
     trained, _, state = m.train(model, _PlainSGD(), batcher, p["ids"][:20], config, progress=False)
-    return dict(train_loss=state.train_loss, **{f"params[{k!r}]": v for k, v in trained.params.items()})
+    return dict(train_loss=state.train_loss, grad_norm=state.grad_norm,
+                **{f"params[{k!r}]": v for k, v in trained.params.items()})
 
 
 def _train_inputs(r, s):

@@ -39,11 +39,6 @@ from .checklib import (BACKWARDS, CASES, FIXED_SIZES, FLOAT32, KnownAnswer, _clo
 SEED = None
 
 
-def _rng(k):
-    """The generator of check number ``k``: seeded by ``k`` alone, or by the grader's SEED and ``k``."""
-    return np.random.default_rng(k if SEED is None else [int(SEED), k])
-
-
 # Hand-worked one-step example, N=2, d=3, Dh=2 (Wh not symmetric, so Wh vs Wh.T shows).
 _S_Wh = np.array([[1.0, 2.0], [0.0, -1.0]])
 _S_We = np.array([[1.0, 0.0, 2.0], [0.0, 1.0, 0.0]])
@@ -291,6 +286,8 @@ def sample_fixed(rnn, ref):
                   U=100 * shift, b2=np.zeros(V))
     model = rnn.CharRNN(params, activation="tanh")
     ids = rnn.sample_ids(model, np.random.default_rng(0), 6)
+    if np.asarray(ids).dtype != np.int64:
+        raise AssertionError(f"ids of dtype {np.asarray(ids).dtype}, expected int64")
     _close("ids (no prefix: first input 0)", ids, [1, 2, 3, 0, 1, 2])
     ids = rnn.sample_ids(model, np.random.default_rng(0), 3, prefix=(1, 2))
     _close("ids (prefix 1 2)", ids, [3, 0, 1])
@@ -301,27 +298,45 @@ def sample_fixed(rnn, ref):
 
 
 def train_fixed(rnn, ref):
-    # Two steps of the loop with plain SGD (lr 0.1) on windows 0 and 1 of a tiny stream, against
-    # the same two steps written out: (x, y) = window k; loss, g, h = loss_and_grads(x, y, h);
-    # g scaled by min(1, clip / ||g||); p <- p - lr g. The clip (1e-3) is far below ||g||.
-    rng = _rng(10)
-    V, lr, clip = 5, 0.1, 1e-3
-    ids = rng.integers(0, V, size=60)
-    batcher = rnn.StreamBatcher(ids, N=2, T=4)
-    model = rnn.CharRNN.init(V, 6, 3, rng, dtype=np.float64)
-    config = rnn.TrainConfig(steps=2, lr=lr, clip=clip, eval_every=100, eval_streams=2)
-    trained, _, state = rnn.train(model, _PlainSGD(), batcher, ids[:20], config, progress=False)
-    params, h, losses = dict(model.params), np.zeros((2, 6)), []
-    for k in range(2):
-        x, y, _ = batcher.window(k)
-        loss, g, h = rnn.CharRNN(params, model.activation).loss_and_grads(x, y, h)
-        norm = math.sqrt(sum(float(np.sum(v * v)) for v in g.values()))
-        params = {n: params[n] - lr * g[n] * min(1.0, clip / norm) for n in params}
-        losses.append(loss)
-    _close("train_loss", state.train_loss, losses)
-    for n in params:
-        _close(f"params[{n!r}] after 2 steps", trained.params[n], params[n])
-    return "two clipped SGD steps written out by hand"
+    # An all-zero model (V = 5, Dh = 6, d = 3): every logit is 0, so the first loss is ln 5, and
+    # so is the validation loss at step 0; h stays 0. Only b2 gets a gradient (dU = h^T dtheta = 0,
+    # and dh = dtheta U^T = 0 stops everything below the scores): db2 = p - (the targets' mean
+    # one-hot). The stream 0 1 2 3 4 0 1 ... in N = 2 streams of 30, windows of T = 4:
+    #   step 1, targets 1 2 3 4 in both streams: db2 = 1/5 - (0, 1/4, 1/4, 1/4, 1/4), norm sqrt(0.05);
+    #   plain SGD with lr 0.1: b2 = (-0.02, 0.005, 0.005, 0.005, 0.005);
+    #   step 2, targets 0 1 2 3: loss = lse(b2) - (b2_0 + b2_1 + b2_2 + b2_3)/4 = lse(b2) + 0.00125.
+    V, Dh, d = 5, 6, 3
+    ids = np.arange(60) % V
+    zero = dict(E=np.zeros((V, d)), We=np.zeros((Dh, d)), Wh=np.zeros((Dh, Dh)), b1=np.zeros(Dh),
+                U=np.zeros((Dh, V)), b2=np.zeros(V))
+    config = rnn.TrainConfig(steps=2, lr=0.1, clip=None, eval_every=100, eval_streams=2)
+    trained, _, state = rnn.train(rnn.CharRNN(zero, "tanh"), _PlainSGD(), rnn.StreamBatcher(ids, N=2, T=4),
+                                  ids[:20], config, progress=False)
+    if state.step != 2 or len(state.train_loss) != 2 or len(state.grad_norm) != 2:
+        raise AssertionError(f"2 steps gave state.step {state.step}, {len(state.train_loss)} losses "
+                             f"and {len(state.grad_norm)} gradient norms")
+    b2 = np.array([-0.02, 0.005, 0.005, 0.005, 0.005])
+    _close("valid_loss at step 0", state.valid_loss[:1], [math.log(V)])
+    _close("train_loss", state.train_loss, [math.log(V), math.log(np.exp(b2).sum()) + 0.00125])
+    _close("grad_norm of step 1", state.grad_norm[:1], [math.sqrt(0.05)])
+    _close("state.h (carried to the next step)", state.h, np.zeros((2, Dh)))
+    for n in ("E", "We", "Wh", "b1", "U"):
+        _close(f"params[{n!r}] (no gradient)", trained.params[n], zero[n])
+    # A model whose loss overflows must stop with advice, not train on NaN.
+    params = dict(zero, U=np.full((Dh, V), 1e308), b1=np.full(Dh, 1e3))
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            rnn.train(rnn.CharRNN(params, "tanh"), _PlainSGD(), rnn.StreamBatcher(ids, N=2, T=4),
+                      ids[:20], rnn.TrainConfig(steps=1, lr=0.1, clip=None, eval_every=100,
+                                                eval_streams=2),
+                      state=rnn.TrainState(valid_steps=[0], valid_loss=[0.0]), progress=False)
+    except FloatingPointError as err:
+        if "learning rate" not in str(err):
+            raise AssertionError(f"divergence raised without advice: {err}") from None
+    else:
+        raise AssertionError("a model whose loss overflows did not raise TrainingDivergedError")
+    return "an all-zero model: loss ln 5, only b2 moves; an overflowing loss stops with advice"
 
 
 # --- chapter 8: the LSTM -------------------------------------------------------------------
@@ -541,12 +556,11 @@ def known(function):
 
 def _checks(f, student):
     gradient = (lambda rnn, ref: gradient_check(rnn, ref, f, _seed(f, 1)))  # not the random sizes
-    return ([("known", "fixed inputs", known(f))] if student else []) \
-        + [("fixed", d, c) for d, c in FIXED[f]] \
+    return [("fixed", d, c) for d, c in FIXED[f]] \
         + ([("gradient", BACKWARDS[f][0] + (" (of your own forward)" if student else ""), gradient)]
            if f in BACKWARDS else []) \
-        + ([] if student else [("random", "agrees with the reference at random sizes",
-                                agrees_with_reference(f))]) \
+        + [("known", "known answers", known(f)) if student else
+           ("random", "agrees with the reference at random sizes", agrees_with_reference(f))] \
         + ([("fixed", "float32 and no mutation", float32_check(f))] if f in FLOAT32 else [])
 
 
@@ -569,7 +583,7 @@ FIXED = {
     "Adam._update": [("two Adam steps", adam_fixed)],
     "NGram.log2_probs": [("add-one counts", ngram_fixed)],
     "sample_ids": [("a counting model", sample_fixed)],
-    "train": [("two steps of the loop written out", train_fixed)],
+    "train": [("an all-zero model, two steps", train_fixed)],
     "lstm_step_forward": [("hand-worked scalar step", lstm_step_forward_fixed)],
     "lstm_step_backward": [("hand-worked scalar step", lstm_step_backward_fixed)],
     "lstm_forward": [("two hand-worked scalar steps", lstm_forward_fixed)],
@@ -605,7 +619,7 @@ def run_one(rnn, function, kind, description, check, digests):
             return True, f"{len(result)} outputs match the known answers"
         return True, str(result)
     except NotImplementedError:
-        return False, "not implemented (raise NotImplementedError)"
+        return False, "not written yet (the stub raises NotImplementedError)"
     except Exception as exc:  # noqa: BLE001 - report every failure
         text = f"{type(exc).__name__}: {exc}"
         return False, text if len(text) <= 300 else text[:297] + "..."

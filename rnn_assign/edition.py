@@ -31,10 +31,11 @@ CHECK_HEADER = '''\
 
 Fixed checks compare your outputs with values worked out by hand (and check that
 float32 stays float32 and no input is modified), gradient checks compare your backward
-passes with numerical gradients, and known-answer checks compare your outputs on the
-fixed inputs below with the shapes and fingerprints (SHA-256 digests) of the right
-outputs. Your instructor grades with the same checks, and with inputs drawn at grading
-time in place of the known answers.
+passes with numerical gradients, and known-answer checks compare your outputs on inputs
+drawn from fixed seeds (CASES below) with the shapes and fingerprints (SHA-256 digests)
+of the right outputs. The code below is your instructor's grader, which runs the same
+checks (CHECKS) but compares with the book's rnn_core, on inputs drawn at grading time,
+where you have the known answers (STUDENT_CHECKS).
 """
 FUNCTIONS = {functions!r}
 DIGESTS = {digests}
@@ -90,8 +91,9 @@ prints a table with one row per check. For this chapter these are:
 {kinds}
 
 It exits with status 0 when everything passes. Hand in this whole folder.
-Your instructor grades with further checks whose inputs are drawn at grading
-time, so make your functions right for every input, not only for these.
+Your instructor grades with the same checks, except that in place of the
+known answers your outputs are compared with the right ones on inputs drawn
+at grading time: make your functions right for every input, not only for these.
 """
 
 SELF_CHECK_TEXT = """

@@ -44,9 +44,9 @@ EXTRA_OF = {"rnn_book": "book", "matplotlib": "book", "tqdm": "cli", "threadpool
 # A copy of this repository's URL in prose or code: an install (``git+URL``) or a clone.
 _COPY = re.compile(r"(?:rnn_core(?:\[[\w,]*\])?\s*@\s*git\+|git clone[ \t]+)"
                    r"(https://github\.com/[\w.-]+/[\w.-]+)")
-# ``git clone URL`` and, on the next line, ``cd NAME`` into the clone.
-_CLONE_CD = re.compile(r"(?P<pre>git clone[ \t]+)(?P<url>https://github\.com/[\w.-]+/(?P<name>[\w.-]+?))"
-                       r"(?:\.git)?(?P<mid>[ \t]*\r?\n[ \t]*cd[ \t]+)(?P=name)(?=[ \t]*\r?$)", re.M)
+# ``git clone URL [options]`` and, on the next line, ``cd NAME`` into the clone.
+_CLONE_CD = re.compile(r"(?P<head>git clone[ \t]+(?P<url>https://github\.com/[\w.-]+/(?P<name>[\w.-]+?))"
+                       r"(?:\.git)?(?![\w.-])[^\n]*\n[ \t]*cd[ \t]+)(?P=name)(?=[ \t]*\r?$)", re.M)
 _TEMPLATE = (
     "# On Colab or another hosted kernel, install rnn_core when it is missing.\n"
     "try:\n"
@@ -66,8 +66,12 @@ def repository_url(config: Path) -> str:
     """``repository.url`` of a Jupyter Book ``_config.yml``, without a trailing slash or ``.git``."""
     import yaml
 
-    url = (yaml.safe_load(Path(config).read_text(encoding="utf-8")) or {}).get(
-        "repository", {}).get("url")
+    try:
+        config_dict = yaml.safe_load(Path(config).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{config}: not valid YAML ({' '.join(str(exc).split())})") from None
+    repository = config_dict.get("repository") if isinstance(config_dict, dict) else None
+    url = repository.get("url") if isinstance(repository, dict) else None
     if not url:
         raise ValueError(f"{config}: no repository.url found")
     return _plain(str(url))
@@ -151,9 +155,11 @@ def sync_notebook(path: Path, url: str) -> bool:
     cell, lines = first_code_cell(nb), install_cell(url, notebook_extras(nb)).splitlines(keepends=True)
     if cell is None or "%pip install" not in _source(cell):
         cells = nb.setdefault("cells", [])
-        cells.insert(cells.index(cell) if cell else len(cells), {
-            "cell_type": "code", "execution_count": None, "id": "install-rnn-core",
-            "metadata": {"tags": [TAG]}, "outputs": [], "source": lines})
+        new = {"cell_type": "code", "execution_count": None, "id": "install-rnn-core",
+               "metadata": {"tags": [TAG]}, "outputs": [], "source": lines}
+        if (nb.get("nbformat", 4), nb.get("nbformat_minor", 0)) < (4, 5):
+            del new["id"]  # cell ids came with nbformat 4.5
+        cells.insert(cells.index(cell) if cell else len(cells), new)
     else:
         if _source(cell).rstrip("\n") != "".join(lines):
             cell["source"] = lines
@@ -170,7 +176,10 @@ def notebooks(book: Path) -> list[Path]:
     with ``%pip install`` (the instructor page): the notebooks that start with the install cell."""
     found = chapters(book)
     for path in sorted(Path(book).glob("*.ipynb")):
-        cell = first_code_cell(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            cell = first_code_cell(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # not a notebook: not ours to check
         if path not in found and cell is not None and "%pip install" in _source(cell):
             found.append(path)
     return found
@@ -209,8 +218,7 @@ def sync_text(path: Path, url: str, known=()) -> bool:
     ``cd OLD-NAME`` line after ``git clone OLD`` by ``cd NEW-NAME``. True when the file changed."""
     raw = Path(path).read_text(encoding="utf-8")
     name = url.rstrip("/").rsplit("/", 1)[-1]
-    text = _CLONE_CD.sub(lambda m: m[0] if _plain(m["url"]) == url else
-                         m["pre"] + m["url"] + m["mid"] + name, raw)
+    text = _CLONE_CD.sub(lambda m: m[0] if _plain(m["url"]) == url else m["head"] + name, raw)
     for a, b in reversed(_stale(text, url, known)):
         text = text[:a] + url + text[b:]
     if text != raw:

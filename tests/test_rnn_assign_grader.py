@@ -61,7 +61,7 @@ def test_grade_pass_and_fail(edition1, tmp_path):
     assert isinstance(good["seed"], int)
     stub = grade_submission(CHAPTERS[1], submission(edition1, tmp_path / "stub"))
     assert not stub["passed"]
-    assert all("not implemented" in r["detail"] for r in stub["results"])
+    assert all("not written yet" in r["detail"] for r in stub["results"])
 
 
 def test_grader_ignores_edited_checks(edition1, tmp_path):
@@ -249,7 +249,7 @@ def test_grade_gated_catches_the_mutations(gated_editions, tmp_path, name):
     report = grade_submission(CHAPTERS[number], sub, seed=11)
     assert report["reason"] is None and not report["passed"], report
     failed = [r for r in report["results"] if not r["passed"]]
-    assert failed and all("not implemented" not in r["detail"] for r in failed)
+    assert failed and all("not written yet" not in r["detail"] for r in failed)
     code, text = check(sub)
     assert code == 1 and " FAIL " in text, text
 
@@ -333,7 +333,7 @@ def test_grade_head_catches_the_bugs(head_edition, tmp_path, name):
     report = grade_submission(CHAPTERS[10], sub, seed=11)
     assert report["reason"] is None and not report["passed"], report
     failed = [r for r in report["results"] if not r["passed"]]
-    assert failed and all("not implemented" not in r["detail"] for r in failed)
+    assert failed and all("not written yet" not in r["detail"] for r in failed)
     code, out = check(sub)
     assert code == 1 and " FAIL " in out, out
 

@@ -275,3 +275,28 @@ def test_intro_installs_jupyterlab_before_starting_it():
         assert 0 <= install < intro.find(".venv/bin/jupyter lab"), (
             "book/intro.md starts JupyterLab without installing it first")
         assert "MyST" in intro[install - 400:install + 400]
+
+
+def test_clone_options_broken_configs_and_stray_files(tmp_path, capsys):
+    """``cd`` follows a clone with options; a broken _config.yml is a one-line error; a file
+    named .ipynb that is no notebook is skipped; an inserted cell has an id only from nbformat 4.5."""
+    page = tmp_path / "page.md"
+    page.write_text("git clone https://github.com/old/repo.git --depth 1\ncd repo\n", encoding="utf-8")
+    assert launch.sync_text(page, NEW_URL)
+    assert page.read_text(encoding="utf-8") == f"git clone {NEW_URL} --depth 1\ncd rnn-fork\n"
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "notes.ipynb").write_text("", encoding="utf-8")
+    old = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                      "source": "import numpy"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+    (book / "ch01_old.ipynb").write_text(json.dumps(old), encoding="utf-8")
+    config = tmp_path / "_config.yml"
+    for text in ("repository:\n", "repository: [\n", "title: x\n"):
+        config.write_text(text, encoding="utf-8")
+        assert launch.main(["check", "--config", str(config)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: --config:") and err.count("\n") == 1, err
+    config.write_text(f"repository:\n  url: {NEW_URL}\n", encoding="utf-8")
+    assert launch.main(["sync", "--config", str(config)]) == 0
+    cells = json.loads((book / "ch01_old.ipynb").read_text(encoding="utf-8"))["cells"]
+    assert "id" not in cells[0] and launch.install_cell_url("".join(cells[0]["source"])) == NEW_URL
